@@ -1,0 +1,29 @@
+//! punie-eval: does a local coding model call the right tool, with valid
+//! arguments, when it should — and answer directly when it should not?
+//!
+//! Module map (one domain concept each):
+//! - [`parse`]: raw completion → [`parse::Verdict`] (every tool-call format).
+//! - [`schema`]: the tool schemas and toolsets; argument validation.
+//! - [`suite`]: query packs (TOML files) and their expectations.
+//! - [`score`]: verdict × expectation → pass/fail, suite metrics, intervals.
+//! - [`report`]: terminal / JSON / Markdown output of results.
+//! - [`plugin`]: query packs loaded from shared libraries.
+//! - [`chat`]: tokenizer and chat-template rendering (exactly as transformers).
+//! - [`gguf`]: GGUF reading, ggml dequantization, import into MLX folders.
+//! - [`model`]: the in-process MLX model runtime (feature `mlx`).
+//! - [`runtime`]: facts about the linked MLX runtime (feature `mlx`).
+
+pub mod chat;
+pub mod cli;
+pub mod gguf;
+pub mod parse;
+pub mod plugin;
+pub mod report;
+pub mod schema;
+pub mod score;
+pub mod suite;
+
+#[cfg(feature = "mlx")]
+pub mod model;
+#[cfg(feature = "mlx")]
+pub mod runtime;

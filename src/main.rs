@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    punie_eval::cli::main()
+}

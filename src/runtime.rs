@@ -1,0 +1,1 @@
+//! Facts about the linked MLX runtime.

@@ -1,0 +1,1 @@
+//! See lib.rs module map.
