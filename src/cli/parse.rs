@@ -1,8 +1,66 @@
-use super::{not_yet, CliResult};
+//! `punie-eval parse`: JSONL completions on stdin → JSONL verdicts on stdout,
+//! one per line, same order. The debugging tool for pack authors and the
+//! contract the other commands rely on.
+
+use super::CliResult;
+use crate::parse::classify;
+use crate::schema::Toolset;
+use serde_json::Value;
+use std::io::{BufRead, BufWriter, Write};
+use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Toolset: a JSON file, or a built-in name (punie-phase27, punie-phase33).
+    #[arg(long, value_name = "FILE", default_value = "punie-phase27")]
+    toolset: String,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    not_yet("parse", 5)
+pub fn run(args: Args) -> CliResult {
+    let toolset = Toolset::open(&args.toolset)?;
+    let stdin = std::io::stdin().lock();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut bad = 0usize;
+    for (i, line) in stdin.lines().enumerate() {
+        let line = line.map_err(|e| format!("stdin line {}: cannot read: {e}", i + 1))?;
+        let json = match completion_of(&line) {
+            Ok(completion) => serde_json::to_string(&classify(&completion, &toolset))?,
+            Err(why) => {
+                bad += 1;
+                serde_json::json!({ "error": format!("line {}: expected JSON object with string field \"completion\": {why}", i + 1) })
+                    .to_string()
+            }
+        };
+        out.write_all(json.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if bad > 0 {
+        eprintln!("error: {bad} input line(s) were not {{\"completion\": \"…\"}} objects; see the \"error\" lines in the output");
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn completion_of(line: &str) -> Result<String, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    let Value::Object(mut obj) = value else {
+        return Err(format!("found {}", kind(&value)));
+    };
+    match obj.remove("completion") {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(format!("\"completion\" is {}", kind(&other))),
+        None => Err("no \"completion\" field".to_string()),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }

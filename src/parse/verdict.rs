@@ -48,6 +48,10 @@ pub struct Call {
     #[serde(default)]
     pub errors: Vec<String>,
     pub format: CallFormat,
+    /// Code mode: fields read from the call's result (`result.error_count`
+    /// → `error_count`), first level only, in order of first use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub result_fields: Vec<String>,
 }
 
 /// The full classification of one completion.

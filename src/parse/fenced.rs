@@ -1,0 +1,140 @@
+//! Markdown code fences: ```json holding `{"name", "arguments"}` (or a list,
+//! or OpenAI `tool_calls`) is a call (Punie Phase 8 and earlier); a
+//! ```python fence calling a tool directly is a broken call — the tool
+//! never runs outside `execute_code`.
+
+use super::code_mode;
+use super::collect::Collector;
+use super::json_call;
+use super::verdict::CallFormat;
+
+pub(crate) struct Fence<'a> {
+    pub lang: String,
+    pub body: &'a str,
+    pub closed: bool,
+}
+
+/// Splits Markdown into fences and the prose around them.
+pub(crate) fn split(text: &str) -> (Vec<Fence<'_>>, String) {
+    let mut fences = Vec::new();
+    let mut prose = String::new();
+    let mut open: Option<(String, usize)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        match &open {
+            None if t.starts_with("```") => {
+                let lang = t
+                    .trim_start_matches('`').split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                open = Some((lang, offset));
+            }
+            None => prose.push_str(line),
+            Some((lang, body_start))
+                if t.trim_end() == "```"
+                    || t.starts_with("```") && t.trim_end().trim_start_matches('`').is_empty() =>
+            {
+                fences.push(Fence {
+                    lang: lang.clone(),
+                    body: &text[*body_start..start],
+                    closed: true,
+                });
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some((lang, body_start)) = open {
+        fences.push(Fence {
+            lang,
+            body: &text[body_start.min(text.len())..],
+            closed: false,
+        });
+    }
+    (fences, prose)
+}
+
+pub(crate) fn parse(fences: &[Fence<'_>], out: &mut Collector<'_>) {
+    for fence in fences {
+        let body = fence.body.trim();
+        let jsonish = matches!(fence.lang.as_str(), "json" | "jsonc" | "json5" | "")
+            && (body.starts_with('{') || body.starts_with('['));
+        if jsonish {
+            json_fence(fence, body, out);
+        } else if matches!(fence.lang.as_str(), "python" | "py" | "python3" | "") {
+            python_fence(fence, out);
+        }
+    }
+}
+
+fn json_fence(fence: &Fence<'_>, body: &str, out: &mut Collector<'_>) {
+    match serde_json::from_str(body) {
+        Ok(value) => match json_call::interpret(value, CallFormat::FencedJson) {
+            Ok(Some(calls)) => {
+                if !fence.closed {
+                    out.notes.push("```json fence is not closed".to_string());
+                }
+                calls.into_iter().for_each(|c| out.add(c));
+            }
+            Ok(None) => {}
+            Err(e) => out.broken.push(format!("```json fence: {e}")),
+        },
+        Err(e) if json_call::looks_like_call(body) => out.broken.push(format!(
+            "```json fence holds a tool call that is not valid JSON (line {} column {}: {e}){}",
+            e.line(),
+            e.column(),
+            if fence.closed {
+                ""
+            } else {
+                "; the fence is never closed (output truncated?)"
+            }
+        )),
+        Err(_) => {}
+    }
+}
+
+/// Tools called as plain Python in a fence. Parsed when it parses; a
+/// fragment that does not is scanned for `tool(`.
+fn python_fence(fence: &Fence<'_>, out: &mut Collector<'_>) {
+    let toolset = out.toolset;
+    let mut called: Vec<String> = match code_mode::called_tools(fence.body, toolset) {
+        Some(names) => names,
+        None => toolset
+            .tools()
+            .map(|t| t.name())
+            .chain(toolset.code_mode().map(|c| c.tool.as_str()))
+            .filter(|name| calls_by_text(fence.body, name))
+            .map(str::to_string)
+            .collect(),
+    };
+    called.dedup();
+    if let Some(first) = called.first() {
+        let lang = if fence.lang.is_empty() {
+            "code"
+        } else {
+            &fence.lang
+        };
+        out.broken.push(format!(
+            "a ```{lang} fence calls {first}() as plain code instead of making a tool call{}",
+            if called.len() > 1 {
+                format!(" (also: {})", called[1..].join(", "))
+            } else {
+                String::new()
+            }
+        ));
+    }
+}
+
+fn calls_by_text(body: &str, name: &str) -> bool {
+    body.match_indices(name).any(|(i, _)| {
+        let before = body[..i].chars().next_back();
+        let boundary = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+        let after = body[i + name.len()..].trim_start();
+        let is_def = body[..i].trim_end().ends_with("def");
+        boundary && !is_def && after.starts_with('(')
+    })
+}

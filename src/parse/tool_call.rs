@@ -1,0 +1,79 @@
+//! `<tool_call>…</tool_call>` blocks (Qwen3 / Hermes): JSON inside for the
+//! Qwen3 format, `<function=…>` XML inside for Qwen3-Coder. Text outside
+//! the blocks is prose, except a `<function=` there (unwrapped XML).
+
+use super::collect::Collector;
+use super::json_call::{self, RawCall};
+use super::qwen_xml;
+use super::verdict::CallFormat;
+
+const OPEN: &str = "<tool_call>";
+const CLOSE: &str = "</tool_call>";
+
+/// Does the answer use the tagged formats at all?
+pub(crate) fn present(answer: &str) -> bool {
+    answer.contains("<tool_call") || answer.contains(CLOSE) || answer.contains("<function=")
+}
+
+pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) {
+    let mut rest = answer;
+    let mut outside = String::new();
+    while let Some(start) = rest.find(OPEN) {
+        outside.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len()..];
+        let Some(end) = after.find(CLOSE) else {
+            let line = answer[..answer.len() - rest.len() + start]
+                .matches('\n')
+                .count()
+                + 1;
+            out.broken.push(format!(
+                "<tool_call> opened on line {line} is never closed with </tool_call> (output truncated?)"
+            ));
+            // What a truncated block managed to say is still worth keeping
+            // in the notes, but its calls are not counted.
+            rest = "";
+            break;
+        };
+        block(&after[..end], out);
+        rest = &after[end + CLOSE.len()..];
+    }
+    outside.push_str(rest);
+    if outside.contains("<function=") {
+        qwen_xml::parse(&outside, false, out);
+    } else if outside.contains(CLOSE) {
+        out.broken
+            .push("</tool_call> without an opening <tool_call>".to_string());
+    } else if outside.contains("<tool_call") {
+        out.broken
+            .push("malformed <tool_call tag (expected exactly `<tool_call>`)".to_string());
+    }
+}
+
+fn block(body: &str, out: &mut Collector<'_>) {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        out.broken.push("empty <tool_call></tool_call>".to_string());
+    } else if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        match serde_json::from_str(trimmed) {
+            Err(e) => out.broken.push(format!(
+                "bad JSON inside <tool_call> at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            )),
+            Ok(value) => match json_call::interpret(value, CallFormat::QwenJson) {
+                Ok(Some(calls)) => calls.into_iter().for_each(|c: RawCall| out.add(c)),
+                Ok(None) => out
+                    .broken
+                    .push("JSON inside <tool_call> is not a call: expected {\"name\": …, \"arguments\": {…}}".to_string()),
+                Err(e) => out.broken.push(format!("<tool_call>: {e}")),
+            },
+        }
+    } else if trimmed.contains("<function=") {
+        qwen_xml::parse(trimmed, true, out);
+    } else {
+        let start: String = trimmed.chars().take(40).collect();
+        out.broken.push(format!(
+            "<tool_call> holds neither JSON nor <function=…>: starts with {start:?}"
+        ));
+    }
+}

@@ -1,0 +1,284 @@
+//! One tool: its argument schema, compiled once, plus what code mode and the
+//! XML parser need to know (positional order, declared property types).
+
+use super::error::Issue;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// A JSON Schema primitive type, as declared by a property's `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    Array,
+    Null,
+}
+
+impl JsonType {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "string" => JsonType::String,
+            "integer" => JsonType::Integer,
+            "number" => JsonType::Number,
+            "boolean" => JsonType::Boolean,
+            "object" => JsonType::Object,
+            "array" => JsonType::Array,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+}
+
+/// A compiled tool schema. Immutable; share it freely across threads.
+#[derive(Debug)]
+pub struct ToolSchema {
+    name: String,
+    origin: String,
+    schema: Value,
+    positional: Vec<String>,
+    types: HashMap<String, Vec<JsonType>>,
+    result_fields: Option<Vec<String>>,
+    validator: jsonschema::Validator,
+}
+
+fn ptr(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// Reads an optional array-of-strings keyword, reporting non-strings.
+fn string_list(
+    doc: &Map<String, Value>,
+    key: &str,
+    origin: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<Vec<String>> {
+    let value = doc.get(key)?;
+    let Some(items) = value.as_array() else {
+        issues.push(Issue::new(
+            origin,
+            ptr(&[key]),
+            format!("`{key}` must be an array of strings"),
+        ));
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item.as_str() {
+            Some(s) => out.push(s.to_string()),
+            None => issues.push(Issue::new(
+                origin,
+                ptr(&[key, &i.to_string()]),
+                format!("`{key}` entries must be strings, found {item}"),
+            )),
+        }
+    }
+    Some(out)
+}
+
+impl ToolSchema {
+    /// Compiles and lints one tool schema document. `origin` names the file
+    /// (or in-memory source) in every issue.
+    pub fn from_value(schema: Value, origin: &str) -> Result<Self, Vec<Issue>> {
+        let mut issues = Vec::new();
+        let Some(doc) = schema.as_object() else {
+            return Err(vec![Issue::new(
+                origin,
+                "",
+                "a tool schema must be a JSON object",
+            )]);
+        };
+        for err in jsonschema::draft202012::meta::validator().iter_errors(&schema) {
+            issues.push(Issue::new(
+                origin,
+                err.instance_path().as_str().to_string(),
+                format!("not a valid JSON Schema 2020-12: {err}"),
+            ));
+        }
+        if let Some(declared) = doc.get("$schema") {
+            if declared.as_str() != Some(DRAFT_2020_12) {
+                issues.push(Issue::new(
+                    origin,
+                    "/$schema",
+                    format!("declares {declared}; tool schemas must be JSON Schema 2020-12 (\"{DRAFT_2020_12}\")"),
+                ));
+            }
+        }
+        if doc.get("type").and_then(Value::as_str) != Some("object") {
+            issues.push(Issue::new(
+                origin,
+                "/type",
+                "a tool's arguments schema must have \"type\": \"object\"",
+            ));
+        }
+        let name = match doc.get("x-tool-name").and_then(Value::as_str) {
+            Some(n) if is_identifier(n) => n.to_string(),
+            Some(n) => {
+                issues.push(Issue::new(
+                    origin,
+                    "/x-tool-name",
+                    format!("tool name {n:?} must be an identifier (letters, digits, _) so code mode can call it"),
+                ));
+                n.to_string()
+            }
+            None => {
+                issues.push(Issue::new(
+                    origin,
+                    "/x-tool-name",
+                    "missing \"x-tool-name\": the name the model calls the tool by",
+                ));
+                String::new()
+            }
+        };
+        let empty = Map::new();
+        let properties = match doc.get("properties") {
+            None => &empty,
+            Some(Value::Object(p)) => p,
+            Some(_) => {
+                issues.push(Issue::new(
+                    origin,
+                    "/properties",
+                    "`properties` must be an object",
+                ));
+                &empty
+            }
+        };
+        let mut types = HashMap::new();
+        for (prop, sub) in properties {
+            let declared: Vec<JsonType> = match sub.get("type") {
+                Some(Value::String(t)) => JsonType::parse(t).into_iter().collect(),
+                Some(Value::Array(ts)) => ts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(JsonType::parse)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            types.insert(prop.clone(), declared);
+        }
+        if let Some(required) = string_list(doc, "required", origin, &mut issues) {
+            for (i, r) in required.iter().enumerate() {
+                if !properties.contains_key(r) {
+                    issues.push(Issue::new(
+                        origin,
+                        ptr(&["required", &i.to_string()]),
+                        format!("required property {r:?} is not declared in `properties`"),
+                    ));
+                }
+            }
+        }
+        let positional =
+            string_list(doc, "x-positional-order", origin, &mut issues).unwrap_or_default();
+        for (i, p) in positional.iter().enumerate() {
+            let at = ptr(&["x-positional-order", &i.to_string()]);
+            if !properties.contains_key(p) {
+                issues.push(Issue::new(
+                    origin,
+                    at.clone(),
+                    format!("positional parameter {p:?} is not declared in `properties`"),
+                ));
+            }
+            if positional[..i].contains(p) {
+                issues.push(Issue::new(
+                    origin,
+                    at,
+                    format!("positional parameter {p:?} is listed twice"),
+                ));
+            }
+        }
+        let result_fields = string_list(doc, "x-result-fields", origin, &mut issues);
+        let validator = match jsonschema::draft202012::new(&schema) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                // The meta-schema pass usually reports the same problem with a
+                // better pointer; only add this one if nothing else explains it.
+                if issues.is_empty() {
+                    issues.push(Issue::new(
+                        origin,
+                        e.instance_path().as_str().to_string(),
+                        format!("schema does not compile: {e}"),
+                    ));
+                }
+                None
+            }
+        };
+        match validator {
+            Some(validator) if issues.is_empty() => Ok(ToolSchema {
+                name,
+                origin: origin.to_string(),
+                schema,
+                positional,
+                types,
+                result_fields,
+                validator,
+            }),
+            _ => Err(issues),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file (or in-memory source) this schema came from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn schema(&self) -> &Value {
+        &self.schema
+    }
+
+    /// Parameter names in Python call order (`x-positional-order`).
+    pub fn positional_order(&self) -> &[String] {
+        &self.positional
+    }
+
+    /// The declared types of a property; `None` for an undeclared property.
+    pub fn property_types(&self, property: &str) -> Option<&[JsonType]> {
+        self.types.get(property).map(Vec::as_slice)
+    }
+
+    pub fn has_property(&self, property: &str) -> bool {
+        self.types.contains_key(property)
+    }
+
+    /// Top-level fields of the tool's result model (`x-result-fields`), if declared.
+    pub fn result_fields(&self) -> Option<&[String]> {
+        self.result_fields.as_deref()
+    }
+
+    /// Validates an arguments object; returns human-readable errors, each
+    /// starting with the JSON pointer of the offending value. Properties
+    /// named in `opaque` hold values only known at run time (code-mode
+    /// expressions such as `loc.file`): errors under them are dropped.
+    pub fn validate(&self, arguments: &Value, opaque: &[String]) -> Vec<String> {
+        if self.validator.is_valid(arguments) {
+            return Vec::new();
+        }
+        self.validator
+            .iter_errors(arguments)
+            .filter_map(|e| {
+                let at = e.instance_path().as_str();
+                let first = at.split('/').nth(1).unwrap_or("");
+                if !first.is_empty() && opaque.iter().any(|o| o == first) {
+                    return None;
+                }
+                Some(format!("{}: {e}", if at.is_empty() { "/" } else { at }))
+            })
+            .collect()
+    }
+}
