@@ -7,18 +7,21 @@
 //! - [`suite`]: query packs (TOML files) and their expectations.
 //! - [`score`]: verdict × expectation → pass/fail, suite metrics, intervals.
 //! - [`report`]: terminal / JSON / Markdown output of results.
+//! - [`run`]: backends (replay; MLX via issue #3), the run loop, transcripts.
 //! - [`plugin`]: query packs loaded from shared libraries.
 //! - [`chat`]: tokenizer and chat-template rendering (exactly as transformers).
 //! - [`gguf`]: GGUF reading, ggml dequantization, import into MLX folders.
 //! - [`model`]: the in-process MLX model runtime (feature `mlx`).
 //! - [`runtime`]: facts about the linked MLX runtime (feature `mlx`).
 
+pub mod cache;
 pub mod chat;
 pub mod cli;
 pub mod gguf;
 pub mod parse;
 pub mod plugin;
 pub mod report;
+pub mod run;
 pub mod schema;
 pub mod score;
 pub mod suite;
