@@ -27,7 +27,8 @@ pub(crate) fn split(text: &str) -> (Vec<Fence<'_>>, String) {
         match &open {
             None if t.starts_with("```") => {
                 let lang = t
-                    .trim_start_matches('`').split_whitespace()
+                    .trim_start_matches('`')
+                    .split_whitespace()
                     .next()
                     .unwrap_or("")
                     .to_ascii_lowercase();
