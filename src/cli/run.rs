@@ -1,8 +1,227 @@
-use super::{not_yet, CliResult};
+//! `punie-eval run`: load query packs, get a completion for every query from
+//! a backend (saved transcripts now, the MLX model with issue #3), classify,
+//! score, and write results JSON, transcripts JSONL and a terminal summary.
+
+use super::CliResult;
+use crate::parse::classify;
+use crate::report::results::now_rfc3339;
+use crate::report::terminal;
+use crate::run::{run_suites, Backend, ReplayBackend, SuiteRun, TranscriptWriter};
+use crate::schema::Toolset;
+use crate::suite::LoadedPack;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Query pack files (TOML, or JSON with the same fields).
+    #[arg(long = "suite", value_name = "FILE", required = true, num_args = 1..)]
+    suites: Vec<PathBuf>,
+    /// Score saved transcripts (JSONL: {"query_id", "completion"} per line) instead of a model.
+    #[arg(long, value_name = "TRANSCRIPTS.jsonl", conflicts_with = "model")]
+    replay: Option<PathBuf>,
+    /// MLX model folder to generate with.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Score every pack against this toolset (file or built-in name) instead of its own.
+    #[arg(long, value_name = "FILE")]
+    toolset: Option<String>,
+    /// Directory for results.json and transcripts.jsonl [default: results/run-<UTC time>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Exit with 1 when the overall strict score is below X (a fraction, 0 to 1).
+    #[arg(long, value_name = "X")]
+    min_accuracy: Option<f64>,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    not_yet("run", 5)
+pub fn run(args: Args) -> CliResult {
+    if args.model.is_some() {
+        return Err(
+            "--model: the MLX backend lands with issue #3; fix: score saved \
+                    transcripts with --replay TRANSCRIPTS.jsonl for now"
+                .into(),
+        );
+    }
+    let Some(replay) = &args.replay else {
+        return Err(
+            "no backend: fix: pass --replay TRANSCRIPTS.jsonl (or --model DIR once \
+                    issue #3 lands)"
+                .into(),
+        );
+    };
+    if let Some(x) = args.min_accuracy {
+        if !(0.0..=1.0).contains(&x) {
+            return Err(format!(
+                "--min-accuracy {x} is outside 0..1; fix: give a fraction (0.9 for 90%)"
+            )
+            .into());
+        }
+    }
+
+    let (packs, toolsets) = load_suites(&args.suites, args.toolset.as_deref())?;
+    let suites: Vec<SuiteRun<'_>> = packs
+        .iter()
+        .zip(&toolsets)
+        .map(|(pack, toolset)| SuiteRun {
+            pack,
+            toolset: Arc::clone(toolset),
+        })
+        .collect();
+    let mut backend = ReplayBackend::from_file(replay)?;
+
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let stamp: String = now_rfc3339()
+            .chars()
+            .filter(|c| *c != ':' && *c != '-')
+            .collect();
+        PathBuf::from("results").join(format!("run-{stamp}"))
+    });
+    std::fs::create_dir_all(&out_dir).map_err(|e| {
+        format!(
+            "{}: cannot create the output directory: {e}; fix: choose another --out",
+            out_dir.display()
+        )
+    })?;
+    let transcripts_path = out_dir.join("transcripts.jsonl");
+    let mut transcripts = TranscriptWriter::append(&transcripts_path).map_err(|e| {
+        format!(
+            "{}: cannot open for appending: {e}; fix: choose another --out",
+            transcripts_path.display()
+        )
+    })?;
+
+    let total: usize = packs.iter().map(|p| p.pack.queries.len()).sum();
+    let bar = progress_bar(total as u64);
+    let mut classify_with = |si: usize, text: &str| classify(text, &toolsets[si]);
+    let mut on_done = |suite: &str, q: &crate::report::QueryResult| {
+        bar.set_message(format!("{suite}/{}", q.id));
+        bar.inc(1);
+    };
+    let results = run_suites(
+        &suites,
+        &mut backend as &mut dyn Backend,
+        &mut classify_with,
+        Some(&mut transcripts),
+        &mut on_done,
+    )?;
+    bar.finish_and_clear();
+
+    let results_path = out_dir.join("results.json");
+    write_atomically(&results_path, &serde_json::to_string_pretty(&results)?)?;
+    print!("{}", terminal::summary(&results));
+    for w in &results.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!(
+        "\nresults: {}\ntranscripts: {}",
+        results_path.display(),
+        transcripts_path.display()
+    );
+
+    if let (Some(min), Some(strict)) = (args.min_accuracy, results.overall.strict.value) {
+        if strict < min {
+            eprintln!(
+                "accuracy gate failed: strict score {:.1}% is below --min-accuracy {:.1}%",
+                strict * 100.0,
+                min * 100.0
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+type Loaded = (Vec<LoadedPack>, Vec<Arc<Toolset>>);
+
+/// Loads every pack and its toolset, reporting all broken packs at once.
+fn load_suites(paths: &[PathBuf], override_toolset: Option<&str>) -> Result<Loaded, String> {
+    let mut cache: HashMap<String, Arc<Toolset>> = HashMap::new();
+    let mut errors = Vec::new();
+    let mut packs = Vec::new();
+    let mut toolsets = Vec::new();
+    for path in paths {
+        let pack = match LoadedPack::from_file(path) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e.to_string());
+                continue;
+            }
+        };
+        let spec = match override_toolset {
+            Some(t) => t.to_string(),
+            None => resolve_relative(&pack.pack.pack.toolset, pack.base_dir.as_deref()),
+        };
+        let toolset = match cache.get(&spec) {
+            Some(t) => Arc::clone(t),
+            None => match Toolset::open(&spec) {
+                Ok(t) => {
+                    let t = Arc::new(t);
+                    cache.insert(spec.clone(), Arc::clone(&t));
+                    t
+                }
+                Err(e) => {
+                    errors.push(format!("{}: toolset {spec:?}: {e}", pack.origin));
+                    continue;
+                }
+            },
+        };
+        if let Err(e) = pack.check_tools(toolset.as_ref()) {
+            errors.push(e.to_string());
+            continue;
+        }
+        if let Some(other) = packs
+            .iter()
+            .find(|p: &&LoadedPack| p.pack.pack.id == pack.pack.pack.id)
+        {
+            errors.push(format!(
+                "{}: pack id {:?} is also the id of {}; fix: give each suite of a run its own \
+                 pack id (transcripts and results are keyed by it)",
+                pack.origin, pack.pack.pack.id, other.origin
+            ));
+            continue;
+        }
+        packs.push(pack);
+        toolsets.push(toolset);
+    }
+    if errors.is_empty() {
+        Ok((packs, toolsets))
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// A toolset named by a pack: a file beside the pack if one exists there,
+/// else whatever `Toolset::open` makes of it (built-in name or path).
+fn resolve_relative(spec: &str, base: Option<&Path>) -> String {
+    match base {
+        Some(dir) if !Path::new(spec).is_absolute() && dir.join(spec).is_file() => {
+            dir.join(spec).display().to_string()
+        }
+        _ => spec.to_string(),
+    }
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:30} {pos}/{len} queries {elapsed_precise} {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Writes beside the target and renames, so a reader never sees half a file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| format!("{}: cannot write results: {e}", path.display()))
 }

@@ -1,1 +1,13 @@
-//! See lib.rs module map.
+//! Scoring: a verdict against its query's expectation (pass/fail with a
+//! reason, soft and strict), then suite metrics with Wilson 95% intervals.
+//! See docs/scoring.md for every definition.
+
+mod confusion;
+mod metrics;
+mod query;
+mod rate;
+
+pub use confusion::Confusion;
+pub use metrics::{metrics, Binary, GroupMetrics, Metrics, Scored, ToolMetrics};
+pub use query::{score_query, Observed, QueryScore, Response};
+pub use rate::{wilson, Rate, Z95};

@@ -1,1 +1,16 @@
-//! See lib.rs module map.
+//! Query packs: TOML files (or JSON from plugins) holding queries and what
+//! each expects. Loading checks everything and reports every problem with
+//! the file, the line and the fix; see docs/query-packs.md.
+
+mod catalog;
+mod check;
+mod error;
+mod expect;
+mod load;
+mod pack;
+
+pub use catalog::{suggest, ToolCatalog, ToolList};
+pub use error::{Location, PackError, Problem};
+pub use expect::{ArgExpect, Expect, ExpectKind, ExpectedTool, MatchMode, ToolExpect};
+pub use load::{Format, LoadedPack};
+pub use pack::{Generation, Message, Pack, PackMeta, Query, Role};

@@ -1,0 +1,154 @@
+//! The in-process MLX backend: renders each query with the model's own chat
+//! template (tools included), generates, and reports tokens and timings.
+
+use super::backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
+use super::prompt_tools::openai_tools;
+use crate::chat::{ChatPrompt, Message, RenderOptions, Tool};
+use crate::model::generate::{generate, GenerateOptions, GenerationStats};
+use crate::model::Model;
+use crate::suite::Role;
+use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub struct MlxBackend {
+    dir: PathBuf,
+    model: Model,
+    prompt: ChatPrompt,
+    pub load_s: f64,
+    /// Tools rendered per toolset (queries of one suite share one).
+    tools: Option<(Arc<crate::schema::Toolset>, Vec<Tool>)>,
+    /// Statistics of every completion, in order (for bench).
+    pub stats: Vec<GenerationStats>,
+}
+
+impl MlxBackend {
+    pub fn load(dir: &Path) -> Result<MlxBackend, Box<dyn std::error::Error>> {
+        let start = std::time::Instant::now();
+        let model = Model::load(dir)?;
+        let prompt = ChatPrompt::load(dir)?;
+        Ok(MlxBackend {
+            dir: dir.to_path_buf(),
+            model,
+            prompt,
+            load_s: start.elapsed().as_secs_f64(),
+            tools: None,
+            stats: Vec::new(),
+        })
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Text of generated ids, special tokens visible; ids the tokenizer does
+    /// not know (a padded vocabulary) are shown as `<unk:ID>`, not dropped.
+    fn decode(&self, ids: &[u32]) -> String {
+        let tok = self.prompt.tokenizer();
+        if let Ok(s) = tok.decode(ids) {
+            return s;
+        }
+        let mut out = String::new();
+        let mut run: Vec<u32> = Vec::new();
+        for &id in ids {
+            if tok.id_to_token(id).is_some() {
+                run.push(id);
+            } else {
+                out.push_str(&tok.decode(&run).unwrap_or_default());
+                run.clear();
+                out.push_str(&format!("<unk:{id}>"));
+            }
+        }
+        out.push_str(&tok.decode(&run).unwrap_or_default());
+        out
+    }
+}
+
+impl Backend for MlxBackend {
+    fn info(&self) -> BackendInfo {
+        let mut details = Map::new();
+        details.insert("model_dir".into(), json!(self.dir));
+        details.insert(
+            "model_type".into(),
+            json!(self.model.config.arch.model_type()),
+        );
+        details.insert("mlx_version".into(), json!(crate::runtime::mlx_version()));
+        details.insert("mlx_backend".into(), json!(crate::runtime::BACKEND));
+        details.insert("load_s".into(), json!(self.load_s));
+        if let Some(q) = self.model.config.quantization.default {
+            details.insert(
+                "quantization".into(),
+                json!({"bits": q.bits, "group_size": q.group_size}),
+            );
+        }
+        BackendInfo {
+            kind: "mlx".into(),
+            description: self.dir.display().to_string(),
+            details,
+        }
+    }
+
+    fn complete(&mut self, q: &PreparedQuery) -> Result<Completion, CompletionError> {
+        let same = matches!(&self.tools, Some((ts, _)) if Arc::ptr_eq(ts, &q.toolset));
+        if !same {
+            self.tools = Some((Arc::clone(&q.toolset), openai_tools(&q.toolset)));
+        }
+        let tools = self.tools.as_ref().map(|(_, t)| t.as_slice());
+        let messages: Vec<Message> = q
+            .messages
+            .iter()
+            .map(|m| match m.role {
+                Role::System => Message::system(m.content.clone()),
+                Role::User => Message::user(m.content.clone()),
+                Role::Assistant => Message::assistant(m.content.clone()),
+                Role::Tool => Message::tool(m.content.clone(), None),
+            })
+            .collect();
+        let opts = RenderOptions {
+            add_generation_prompt: true,
+            enable_thinking: Some(q.generation.enable_thinking),
+            template: None,
+        };
+        let fatal = |e: &dyn std::fmt::Display| CompletionError::Fatal(e.to_string());
+        let ids = self
+            .prompt
+            .encode(&messages, tools.filter(|t| !t.is_empty()), &opts)
+            .map_err(|e| fatal(&e))?;
+        let mut stop_ids = self.prompt.eos_token_ids().to_vec();
+        stop_ids.extend(&self.model.config.eos_token_ids);
+        let g = &q.generation;
+        let gen = GenerateOptions {
+            max_tokens: g.max_tokens as usize,
+            temperature: g.temperature as f32,
+            top_p: g.top_p as f32,
+            top_k: g.top_k as usize,
+            seed: g.seed,
+            stop_ids: stop_ids.clone(),
+        };
+        let (mut tokens, stats) =
+            generate(&self.model, &ids, &gen, None, &mut |_| true).map_err(|e| fatal(&e))?;
+        if tokens.last().is_some_and(|t| stop_ids.contains(t)) {
+            tokens.pop();
+        }
+        let text = self.decode(&tokens);
+        let timings = Timings {
+            total_s: Some(stats.total_s),
+            prompt_s: Some(stats.time_to_first_token_s),
+            generation_s: Some(stats.total_s - stats.time_to_first_token_s),
+            first_token_s: Some(stats.time_to_first_token_s),
+        };
+        let c = Completion {
+            text,
+            prompt_tokens: Some(stats.prompt_tokens as u64),
+            generated_tokens: Some(stats.generated_tokens as u64),
+            timings,
+        };
+        self.stats.push(stats);
+        Ok(c)
+    }
+}
+
+/// Provenance details worth a JSON value (used by bench).
+pub fn describe(b: &MlxBackend) -> Value {
+    Value::Object(b.info().details)
+}

@@ -1,0 +1,17 @@
+//! Running suites: the backend seam ([`Backend`]), the replay backend, the
+//! transcript writer and the run loop. The MLX backend plugs in through
+//! [`Backend`] (issue #3).
+
+mod backend;
+#[cfg(feature = "mlx")]
+pub mod mlx;
+mod prompt_tools;
+mod replay;
+mod runner;
+mod transcript;
+
+pub use prompt_tools::openai_tools;
+pub use backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
+pub use replay::{ReplayBackend, ReplayError};
+pub use runner::{run_suites, RunError, SuiteRun};
+pub use transcript::{TranscriptRecord, TranscriptWriter};

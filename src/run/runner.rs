@@ -1,0 +1,141 @@
+//! The run loop: for each query of each suite, ask the backend, classify the
+//! completion, score it, write its transcript line, then aggregate.
+
+use super::backend::{Backend, CompletionError, PreparedQuery, Timings};
+use super::transcript::{TranscriptRecord, TranscriptWriter};
+use crate::parse::Verdict;
+use crate::report::results::{
+    metrics_of, now_rfc3339, Generator, PackInfo, QueryResult, RunResults, SuiteResult,
+    FORMAT_VERSION,
+};
+use crate::schema::Toolset;
+use crate::score::{score_query, Response};
+use crate::suite::LoadedPack;
+use std::sync::Arc;
+
+/// A suite ready to run: its pack and the toolset it is scored against.
+pub struct SuiteRun<'a> {
+    pub pack: &'a LoadedPack,
+    /// The toolset the suite is scored against.
+    pub toolset: Arc<Toolset>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("suite {suite}, query {query}: the backend failed: {message}")]
+    Backend {
+        suite: String,
+        query: String,
+        message: String,
+    },
+    #[error("{path}: cannot write the transcript: {source}; fix: check the --out directory")]
+    Transcript {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Runs every query. `classify(suite_index, completion)` turns a completion
+/// into a verdict against that suite's toolset; `on_done` is called after
+/// each query (progress).
+pub fn run_suites(
+    suites: &[SuiteRun<'_>],
+    backend: &mut dyn Backend,
+    classify: &mut dyn FnMut(usize, &str) -> Verdict,
+    mut transcripts: Option<&mut TranscriptWriter>,
+    on_done: &mut dyn FnMut(&str, &QueryResult),
+) -> Result<RunResults, RunError> {
+    let mut results = Vec::new();
+    for (si, suite) in suites.iter().enumerate() {
+        let pack = &suite.pack.pack;
+        let mut queries = Vec::new();
+        for q in &pack.queries {
+            let prepared = PreparedQuery {
+                suite: pack.pack.id.clone(),
+                query_id: q.id.clone(),
+                messages: q.conversation(pack.pack.system_prompt.as_deref()),
+                generation: pack.pack.generation.clone(),
+                toolset: Arc::clone(&suite.toolset),
+            };
+            let outcome = backend.complete(&prepared);
+            let (completion, missing) = match outcome {
+                Ok(c) => (Some(c), None),
+                Err(CompletionError::Missing(why)) => (None, Some(why)),
+                Err(CompletionError::Fatal(message)) => {
+                    return Err(RunError::Backend {
+                        suite: pack.pack.id.clone(),
+                        query: q.id.clone(),
+                        message,
+                    })
+                }
+            };
+            let verdict = completion.as_ref().map(|c| classify(si, &c.text));
+            let response = match (&verdict, &completion, &missing) {
+                (Some(v), Some(c), _) => Response::Completed {
+                    verdict: v,
+                    text: &c.text,
+                },
+                (_, _, Some(why)) => Response::Missing(why),
+                _ => Response::Missing("no completion"),
+            };
+            let score = score_query(&q.expect, response);
+            let timings = completion
+                .as_ref()
+                .map(|c| c.timings.clone())
+                .unwrap_or_else(Timings::default);
+            let result = QueryResult {
+                id: q.id.clone(),
+                tags: q.tags.clone(),
+                expect: q.expect.clone(),
+                score,
+                verdict,
+                prompt_tokens: completion.as_ref().and_then(|c| c.prompt_tokens),
+                generated_tokens: completion.as_ref().and_then(|c| c.generated_tokens),
+                timings,
+            };
+            if let Some(w) = transcripts.as_deref_mut() {
+                let record = TranscriptRecord {
+                    suite: &pack.pack.id,
+                    query_id: &q.id,
+                    completion: completion.as_ref().map(|c| c.text.as_str()),
+                    error: missing.as_deref(),
+                    prompt_tokens: result.prompt_tokens,
+                    generated_tokens: result.generated_tokens,
+                    timings: &result.timings,
+                    verdict: result.verdict.as_ref(),
+                    soft_pass: result.score.soft,
+                    strict_pass: result.score.strict,
+                    reason: &result.score.reason,
+                };
+                w.write(&record).map_err(|source| RunError::Transcript {
+                    path: w.path().display().to_string(),
+                    source,
+                })?;
+            }
+            on_done(&pack.pack.id, &result);
+            queries.push(result);
+        }
+        results.push(SuiteResult {
+            pack: PackInfo {
+                id: pack.pack.id.clone(),
+                version: pack.pack.version.clone(),
+                description: pack.pack.description.clone(),
+                source: suite.pack.origin.clone(),
+                toolset: suite.toolset.name().to_string(),
+            },
+            generation: pack.pack.generation.clone(),
+            metrics: metrics_of(&queries),
+            queries,
+        });
+    }
+    let overall = metrics_of(results.iter().flat_map(|s| s.queries.iter()));
+    Ok(RunResults {
+        format_version: FORMAT_VERSION,
+        generator: Generator::default(),
+        created: now_rfc3339(),
+        backend: backend.info(),
+        suites: results,
+        overall,
+        warnings: backend.warnings(),
+    })
+}

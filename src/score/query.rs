@@ -1,0 +1,348 @@
+//! One query: expectation × verdict → soft and strict pass/fail with a
+//! reason a person can act on ("expected a call to typecheck; got a direct
+//! answer").
+
+use crate::parse::{Call, Verdict, VerdictKind};
+use crate::suite::{Expect, ExpectKind, MatchMode, ToolExpect};
+use serde::{Deserialize, Serialize};
+
+/// What the model did, as the confusion matrix's columns see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observed {
+    ToolCall,
+    Direct,
+    MalformedCall,
+    Promise,
+    /// The backend produced nothing for this query (e.g. no transcript).
+    NoCompletion,
+}
+
+impl Observed {
+    pub const ALL: [Observed; 5] = [
+        Self::ToolCall,
+        Self::Direct,
+        Self::MalformedCall,
+        Self::Promise,
+        Self::NoCompletion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ToolCall => "tool_call",
+            Self::Direct => "direct",
+            Self::MalformedCall => "malformed_call",
+            Self::Promise => "promise",
+            Self::NoCompletion => "no_completion",
+        }
+    }
+
+    /// The model decided a tool was needed: it called one, broke the call's
+    /// format, or announced one in prose. None of these is an abstention.
+    pub fn wants_tool(self) -> Option<bool> {
+        match self {
+            Self::ToolCall | Self::MalformedCall | Self::Promise => Some(true),
+            Self::Direct => Some(false),
+            Self::NoCompletion => None,
+        }
+    }
+}
+
+impl From<VerdictKind> for Observed {
+    fn from(k: VerdictKind) -> Self {
+        match k {
+            VerdictKind::ToolCall => Self::ToolCall,
+            VerdictKind::Direct => Self::Direct,
+            VerdictKind::MalformedCall => Self::MalformedCall,
+            VerdictKind::Promise => Self::Promise,
+        }
+    }
+}
+
+/// What the backend returned for a query.
+#[derive(Debug, Clone, Copy)]
+pub enum Response<'a> {
+    /// A completion and its verdict.
+    Completed { verdict: &'a Verdict, text: &'a str },
+    /// No completion, and why.
+    Missing(&'a str),
+}
+
+/// The score of one query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryScore {
+    pub expected: ExpectKind,
+    pub observed: Observed,
+    /// Names of the tools called, in call order.
+    #[serde(default)]
+    pub called: Vec<String>,
+    /// The call-or-not decision was right (malformed calls and promises count
+    /// as deciding to call; they never count as abstaining).
+    pub discrimination: bool,
+    /// The behaviour kind was right: a parsed call where a tool was expected,
+    /// a direct answer where a direct answer or a question was expected.
+    pub soft: bool,
+    /// Soft, and the right tool(s) with valid arguments meeting every argument
+    /// expectation (or, for `ask`, an actual question).
+    pub strict: bool,
+    /// For `tool` expectations answered with a call: were the right tools called?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_name_correct: Option<bool>,
+    pub calls: u64,
+    pub valid_calls: u64,
+    pub reason: String,
+}
+
+pub fn score_query(expect: &Expect, response: Response<'_>) -> QueryScore {
+    let expected = expect.kind();
+    let (observed, calls, text) = match response {
+        Response::Completed { verdict, text } => {
+            (Observed::from(verdict.kind), verdict.calls.as_slice(), text)
+        }
+        Response::Missing(_) => (Observed::NoCompletion, &[][..], ""),
+    };
+    let called: Vec<String> = calls.iter().map(|c| c.name.clone()).collect();
+    let valid_calls = calls.iter().filter(|c| c.valid).count() as u64;
+    let discrimination = observed.wants_tool() == Some(expected.wants_tool());
+    let soft = match expected {
+        ExpectKind::Tool | ExpectKind::AnyTool => observed == Observed::ToolCall,
+        ExpectKind::Direct | ExpectKind::Ask => observed == Observed::Direct,
+    };
+    let got = describe_observed(observed, calls, response);
+    let mut tool_name_correct = None;
+    let (strict, reason) = match (expect, observed) {
+        (Expect::Tool(t), Observed::ToolCall) => {
+            let m = match_tools(t, calls);
+            tool_name_correct = Some(m.names_ok);
+            (m.strict, m.reason)
+        }
+        (Expect::AnyTool, Observed::ToolCall) => match calls.iter().find(|c| c.valid) {
+            Some(c) => (true, format!("called {} with valid arguments", c.name)),
+            None => (
+                false,
+                match calls.first() {
+                    Some(c) => invalid_reason(c),
+                    None => "a tool call verdict without calls".to_string(),
+                },
+            ),
+        },
+        (Expect::Direct, Observed::Direct) => (true, "answered directly, as expected".into()),
+        (Expect::Ask, Observed::Direct) => {
+            if asks_question(text) {
+                (true, "asked a clarifying question, as expected".into())
+            } else {
+                (
+                    false,
+                    "expected a clarifying question; answered directly without asking one".into(),
+                )
+            }
+        }
+        (e, Observed::MalformedCall) if !e.kind().wants_tool() => (
+            false,
+            format!(
+                "expected {}; {got} — a broken call is never an abstention",
+                describe_expect(e)
+            ),
+        ),
+        (e, _) => (false, format!("expected {}; {got}", describe_expect(e))),
+    };
+    QueryScore {
+        expected,
+        observed,
+        called,
+        discrimination,
+        soft,
+        strict: strict && soft,
+        tool_name_correct,
+        calls: calls.len() as u64,
+        valid_calls,
+        reason,
+    }
+}
+
+/// A question outside any `<think>` block: what the user actually reads.
+fn asks_question(text: &str) -> bool {
+    let visible = text
+        .rsplit_once("</think>")
+        .map_or(text, |(_, after)| after);
+    visible.contains('?')
+}
+
+fn describe_expect(e: &Expect) -> String {
+    match e {
+        Expect::Direct => "a direct answer".into(),
+        Expect::Ask => "a clarifying question".into(),
+        Expect::AnyTool => "a tool call".into(),
+        Expect::Tool(t) => describe_tools(t),
+    }
+}
+
+fn describe_tools(t: &ToolExpect) -> String {
+    let names: Vec<&str> = t.tools.iter().map(|t| t.name.as_str()).collect();
+    match (names.len(), t.mode) {
+        (1, _) => format!("a call to {}", names[0]),
+        (_, MatchMode::Any) => format!("a call to one of {}", names.join(", ")),
+        (_, MatchMode::All) => format!("calls to all of {}", names.join(", ")),
+    }
+}
+
+fn describe_observed(observed: Observed, calls: &[Call], response: Response<'_>) -> String {
+    match (observed, response) {
+        (Observed::ToolCall, _) => format!("called {}", names_of(calls)),
+        (Observed::Direct, _) => "got a direct answer".into(),
+        (Observed::MalformedCall, Response::Completed { verdict, .. }) => {
+            if verdict.notes.is_empty() {
+                "tried to call a tool but broke the format".into()
+            } else {
+                format!(
+                    "tried to call a tool but broke the format ({})",
+                    verdict.notes.join("; ")
+                )
+            }
+        }
+        (Observed::MalformedCall, _) => "tried to call a tool but broke the format".into(),
+        (Observed::Promise, _) => "promised a tool action in prose without calling one".into(),
+        (Observed::NoCompletion, Response::Missing(why)) => format!("no completion ({why})"),
+        (Observed::NoCompletion, _) => "no completion".into(),
+    }
+}
+
+fn names_of(calls: &[Call]) -> String {
+    if calls.is_empty() {
+        return "no tool".into();
+    }
+    calls
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn invalid_reason(c: &Call) -> String {
+    if c.errors.is_empty() {
+        format!("called {} but its arguments are invalid", c.name)
+    } else {
+        format!(
+            "called {} but its arguments are invalid: {}",
+            c.name,
+            c.errors.join("; ")
+        )
+    }
+}
+
+struct ToolMatch {
+    names_ok: bool,
+    strict: bool,
+    reason: String,
+}
+
+/// Matches calls to the expected tools. A tool is satisfied by any one of
+/// its calls that is valid and meets every argument expectation; calls to
+/// other tools are allowed but named in the reason.
+fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
+    // For each expected tool: None = not called, Some(Ok) = satisfied,
+    // Some(Err(why)) = called, but no call of it passed.
+    let results: Vec<Option<Result<(), String>>> = t
+        .tools
+        .iter()
+        .map(|tool| {
+            let mut first_failure = None;
+            for c in calls.iter().filter(|c| c.name == tool.name) {
+                let failure = if !c.valid {
+                    Some(invalid_reason(c))
+                } else {
+                    let misses: Vec<String> = tool
+                        .args
+                        .iter()
+                        .filter_map(|(name, exp)| exp.check(name, c.arguments.get(name)).err())
+                        .collect();
+                    (!misses.is_empty())
+                        .then(|| format!("called {} but {}", c.name, misses.join("; ")))
+                };
+                match failure {
+                    None => return Some(Ok(())),
+                    Some(f) => {
+                        first_failure.get_or_insert(f);
+                    }
+                }
+            }
+            first_failure.map(Err)
+        })
+        .collect();
+    let extra: Vec<&str> = calls
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| !t.tools.iter().any(|e| e.name == *n))
+        .collect();
+    let extra_note = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" (also called {})", extra.join(", "))
+    };
+    let expected = describe_tools(t);
+    let called_any = results.iter().any(Option::is_some);
+    let called_all = results.iter().all(Option::is_some);
+    let names_ok = match t.mode {
+        MatchMode::Any => called_any,
+        MatchMode::All => called_all,
+    };
+    if !names_ok {
+        let reason = match t.mode {
+            MatchMode::All if called_any => {
+                let missing: Vec<&str> = t
+                    .tools
+                    .iter()
+                    .zip(&results)
+                    .filter(|(_, r)| r.is_none())
+                    .map(|(t, _)| t.name.as_str())
+                    .collect();
+                format!(
+                    "expected {expected}; missing {} (called {})",
+                    missing.join(", "),
+                    names_of(calls)
+                )
+            }
+            _ => format!("expected {expected}; called {}", names_of(calls)),
+        };
+        return ToolMatch {
+            names_ok,
+            strict: false,
+            reason,
+        };
+    }
+    let satisfied = |r: &Option<Result<(), String>>| matches!(r, Some(Ok(())));
+    let strict = match t.mode {
+        MatchMode::Any => results.iter().any(satisfied),
+        MatchMode::All => results.iter().all(satisfied),
+    };
+    let reason = if strict {
+        let ok: Vec<&str> = t
+            .tools
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| satisfied(r))
+            .map(|(t, _)| t.name.as_str())
+            .collect();
+        let has_arg_expectations = t.tools.iter().any(|t| !t.args.is_empty());
+        format!(
+            "called {} with valid arguments{}{extra_note}",
+            ok.join(", "),
+            if has_arg_expectations {
+                " meeting the argument expectations"
+            } else {
+                ""
+            }
+        )
+    } else {
+        let why: Vec<String> = results
+            .iter()
+            .filter_map(|r| r.as_ref().and_then(|r| r.clone().err()))
+            .collect();
+        format!("{}{extra_note}", why.join("; "))
+    };
+    ToolMatch {
+        names_ok,
+        strict,
+        reason,
+    }
+}

@@ -1,0 +1,251 @@
+//! Rules serde cannot express: unique ids, exactly one of `user` and
+//! `messages`, sane generation settings, and (once the toolset is known)
+//! expectations naming only tools and arguments that exist.
+
+use super::catalog::{suggest, ToolCatalog};
+use super::expect::Expect;
+use super::load::Seg;
+use super::pack::{Pack, Role};
+use std::collections::HashMap;
+
+/// (where, what, how to fix).
+pub type Found = (Vec<Seg>, String, String);
+
+fn key(k: &str) -> Seg {
+    Seg::Key(k.to_string())
+}
+
+fn at(i: usize, rest: &[&str]) -> Vec<Seg> {
+    let mut p = vec![key("query"), Seg::Index(i)];
+    p.extend(rest.iter().map(|k| key(k)));
+    p
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c))
+}
+
+pub fn structure(pack: &Pack) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let meta = &pack.pack;
+    let mut push = |p: Vec<Seg>, m: String, f: &str| out.push((p, m, f.to_string()));
+
+    if !valid_id(&meta.id) {
+        push(
+            vec![key("pack"), key("id")],
+            format!("pack id {:?} is not a valid id", meta.id),
+            "use letters, digits and _ - . : starting with a letter or digit",
+        );
+    }
+    if meta.version.trim().is_empty() {
+        push(
+            vec![key("pack"), key("version")],
+            "pack version is empty".into(),
+            "give the pack a version, e.g. version = \"1\"; bump it when queries change",
+        );
+    }
+    if meta.toolset.trim().is_empty() {
+        push(
+            vec![key("pack"), key("toolset")],
+            "toolset is empty".into(),
+            "name a builtin toolset or a toolset file relative to the pack",
+        );
+    }
+    let g = &meta.generation;
+    let gen = |k: &str| vec![key("pack"), key("generation"), key(k)];
+    if g.max_tokens == 0 {
+        push(
+            gen("max_tokens"),
+            "max_tokens is 0".into(),
+            "allow at least one token (Punie used 512)",
+        );
+    }
+    if !(g.temperature.is_finite() && g.temperature >= 0.0) {
+        push(
+            gen("temperature"),
+            format!("temperature {} is negative or not a number", g.temperature),
+            "use 0 for greedy decoding or a positive temperature",
+        );
+    }
+    if !(g.top_p > 0.0 && g.top_p <= 1.0) {
+        push(
+            gen("top_p"),
+            format!("top_p {} is outside (0, 1]", g.top_p),
+            "use a value in (0, 1]; 1 disables nucleus sampling",
+        );
+    }
+    if pack.queries.is_empty() {
+        push(
+            vec![],
+            "the pack has no queries".into(),
+            "add at least one [[query]] table with id, user and expect",
+        );
+    }
+
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    for (i, q) in pack.queries.iter().enumerate() {
+        if !valid_id(&q.id) {
+            push(
+                at(i, &["id"]),
+                format!("query id {:?} is not a valid id", q.id),
+                "use letters, digits and _ - . : starting with a letter or digit",
+            );
+        } else if let Some(&j) = first_seen.get(q.id.as_str()) {
+            push(
+                at(i, &["id"]),
+                format!("duplicate query id {:?} (also query[{j}])", q.id),
+                "give every query of the pack its own id",
+            );
+        } else {
+            first_seen.insert(&q.id, i);
+        }
+        let name = format!("query {:?}", q.id);
+        match (&q.user, &q.messages) {
+            (None, None) => push(
+                at(i, &[]),
+                format!("{name} has no user text"),
+                "add user = \"…\" (or messages = [{ role = \"user\", content = \"…\" }])",
+            ),
+            (Some(_), Some(_)) => push(
+                at(i, &["messages"]),
+                format!("{name} has both `user` and `messages`"),
+                "keep one: `user` for a single turn, `messages` for a conversation",
+            ),
+            (Some(u), None) if u.trim().is_empty() => push(
+                at(i, &["user"]),
+                format!("{name} has an empty user text"),
+                "write the user's request in `user`",
+            ),
+            (None, Some(msgs)) => check_messages(i, &name, msgs, &mut push),
+            _ => {}
+        }
+        if q.system_prompt
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            push(
+                at(i, &["system_prompt"]),
+                format!("{name} has an empty system_prompt"),
+                "remove it to use the pack's system prompt, or write one",
+            );
+        }
+        for (t, tag) in q.tags.iter().enumerate() {
+            let path = {
+                let mut p = at(i, &["tags"]);
+                p.push(Seg::Index(t));
+                p
+            };
+            if tag.trim().is_empty() {
+                push(path, format!("{name} has an empty tag"), "remove it");
+            } else if q.tags[..t].contains(tag) {
+                push(
+                    path,
+                    format!("{name} has tag {tag:?} twice"),
+                    "list each tag once",
+                );
+            }
+        }
+    }
+    out
+}
+
+fn check_messages(
+    i: usize,
+    name: &str,
+    msgs: &[super::pack::Message],
+    push: &mut impl FnMut(Vec<Seg>, String, &str),
+) {
+    let path = |m: usize| {
+        let mut p = at(i, &["messages"]);
+        p.push(Seg::Index(m));
+        p
+    };
+    let Some(last) = msgs.last() else {
+        push(
+            at(i, &["messages"]),
+            format!("{name} has an empty messages list"),
+            "add at least one { role = \"user\", content = \"…\" }",
+        );
+        return;
+    };
+    for (m, msg) in msgs.iter().enumerate() {
+        if msg.role == Role::System && m != 0 {
+            push(
+                path(m),
+                format!("{name}: a system message at position {m}"),
+                "put the system message first (or use system_prompt)",
+            );
+        }
+        if msg.content.trim().is_empty() && msg.role != Role::Assistant {
+            push(
+                path(m),
+                format!("{name}: message {m} has empty content"),
+                "write the message's content",
+            );
+        }
+    }
+    if !msgs.iter().any(|m| m.role == Role::User) {
+        push(
+            at(i, &["messages"]),
+            format!("{name} has no user message"),
+            "add a { role = \"user\", content = \"…\" } message",
+        );
+    } else if !matches!(last.role, Role::User | Role::Tool) {
+        push(
+            path(msgs.len() - 1),
+            format!(
+                "{name}: the conversation ends with a {:?} message",
+                last.role
+            ),
+            "end with the user (or tool result) turn the model must answer",
+        );
+    }
+}
+
+pub fn tools(pack: &Pack, catalog: &dyn ToolCatalog) -> Vec<Found> {
+    let names = catalog.tool_names();
+    let toolset = catalog.toolset_name();
+    let mut out = Vec::new();
+    for (i, q) in pack.queries.iter().enumerate() {
+        let Expect::Tool(t) = &q.expect else { continue };
+        for (j, tool) in t.tools.iter().enumerate() {
+            let mut path = at(i, &["expect", "tool"]);
+            if t.tools.len() > 1 || !tool.args.is_empty() {
+                path.push(Seg::Index(j));
+            }
+            let Some(arg_names) = catalog.argument_names(&tool.name) else {
+                let hint = suggest(&tool.name, names.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                out.push((
+                    path,
+                    format!(
+                        "query {:?} expects tool `{}`, which is not in toolset {toolset}",
+                        q.id, tool.name
+                    ),
+                    format!("{hint}the tools are: {}", names.join(", ")),
+                ));
+                continue;
+            };
+            for (arg, _) in &tool.args {
+                if !arg_names.contains(arg) {
+                    let hint = suggest(arg, arg_names.iter().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
+                    out.push((
+                        path.clone(),
+                        format!(
+                            "query {:?} expects argument `{arg}` of `{}`, which has no such \
+                             argument",
+                            q.id, tool.name
+                        ),
+                        format!("{hint}its arguments are: {}", arg_names.join(", ")),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,538 @@
+//! What a query expects the model to do: call a tool (which one, with which
+//! arguments), call any tool, answer directly, or ask a clarifying question.
+//!
+//! Deserialized through a `serde_json::Value` so TOML and JSON packs share one
+//! set of rules and one set of error messages; the TOML front end adds the
+//! line of the offending `expect` value to whatever message this module gives.
+
+use regex::Regex;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{json, Map, Value};
+
+/// The behaviour a query expects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// A call to specific tool(s).
+    Tool(ToolExpect),
+    /// A call to any tool of the toolset (the decision matters, not which).
+    AnyTool,
+    /// A direct answer, no tool call.
+    Direct,
+    /// A clarifying question back to the user, no tool call.
+    Ask,
+}
+
+/// The coarse kind of an expectation, used for rows of the confusion matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectKind {
+    Tool,
+    AnyTool,
+    Direct,
+    Ask,
+}
+
+impl ExpectKind {
+    pub const ALL: [ExpectKind; 4] = [Self::Tool, Self::AnyTool, Self::Direct, Self::Ask];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tool => "tool",
+            Self::AnyTool => "any_tool",
+            Self::Direct => "direct",
+            Self::Ask => "ask",
+        }
+    }
+
+    /// Whether the right behaviour is to call a tool.
+    pub fn wants_tool(self) -> bool {
+        matches!(self, Self::Tool | Self::AnyTool)
+    }
+}
+
+/// Expected tool calls: one or more tools and how they must be matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolExpect {
+    pub tools: Vec<ExpectedTool>,
+    pub mode: MatchMode,
+}
+
+/// `any`: one call to any listed tool suffices; `all`: every listed tool must be called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchMode {
+    #[default]
+    Any,
+    All,
+}
+
+/// One expected tool with optional expectations on its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedTool {
+    pub name: String,
+    /// In file order: reasons list failures in the order the author wrote them.
+    pub args: Vec<(String, ArgExpect)>,
+}
+
+/// An expectation on one argument of a call.
+#[derive(Debug, Clone)]
+pub enum ArgExpect {
+    /// Equal as JSON values (an integer equals the same float).
+    Equals(Value),
+    /// Equal to one of these values.
+    OneOf(Vec<Value>),
+    /// The pattern is found in the value (strings as-is, other scalars as JSON text).
+    Regex(Regex),
+    /// Present (`true`) or absent (`false`).
+    Present(bool),
+}
+
+impl PartialEq for ArgExpect {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Equals(a), Self::Equals(b)) => a == b,
+            (Self::OneOf(a), Self::OneOf(b)) => a == b,
+            (Self::Regex(a), Self::Regex(b)) => a.as_str() == b.as_str(),
+            (Self::Present(a), Self::Present(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Expect {
+    pub fn kind(&self) -> ExpectKind {
+        match self {
+            Self::Tool(_) => ExpectKind::Tool,
+            Self::AnyTool => ExpectKind::AnyTool,
+            Self::Direct => ExpectKind::Direct,
+            Self::Ask => ExpectKind::Ask,
+        }
+    }
+
+    /// Names of the expected tools (empty unless `Tool`).
+    pub fn tool_names(&self) -> Vec<&str> {
+        match self {
+            Self::Tool(t) => t.tools.iter().map(|t| t.name.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Builds an expectation from its JSON form; errors name the key inside
+    /// `expect` and say how to fix it.
+    pub fn from_value(v: &Value) -> Result<Self, String> {
+        match v {
+            Value::String(s) => match s.as_str() {
+                "direct" => Ok(Self::Direct),
+                "any_tool" => Ok(Self::AnyTool),
+                "ask" => Ok(Self::Ask),
+                "tool" => Err("expect = \"tool\" does not say which tool; fix: write \
+                     expect = { tool = \"NAME\" } (or a list of names), or \"any_tool\""
+                    .into()),
+                other => Err(format!(
+                    "expect = {other:?} is not an expectation; fix: use \"direct\", \
+                     \"any_tool\", \"ask\" or a table {{ tool = \"NAME\" }}"
+                )),
+            },
+            Value::Object(map) => ToolExpect::from_map(map).map(Self::Tool),
+            other => Err(format!(
+                "expect is a {}; fix: use \"direct\", \"any_tool\", \"ask\" or a table \
+                 {{ tool = \"NAME\" }}",
+                type_name(other)
+            )),
+        }
+    }
+
+    /// The canonical JSON form (what `from_value` reads back).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Direct => json!("direct"),
+            Self::AnyTool => json!("any_tool"),
+            Self::Ask => json!("ask"),
+            Self::Tool(t) => {
+                let tools: Vec<Value> = t
+                    .tools
+                    .iter()
+                    .map(|tool| {
+                        let mut m = Map::new();
+                        m.insert("name".into(), json!(tool.name));
+                        if !tool.args.is_empty() {
+                            let args: Map<String, Value> = tool
+                                .args
+                                .iter()
+                                .map(|(k, a)| (k.clone(), a.to_value()))
+                                .collect();
+                            m.insert("args".into(), Value::Object(args));
+                        }
+                        Value::Object(m)
+                    })
+                    .collect();
+                json!({ "tool": tools, "match": t.mode })
+            }
+        }
+    }
+}
+
+impl ToolExpect {
+    fn from_map(map: &Map<String, Value>) -> Result<Self, String> {
+        for key in map.keys() {
+            if !["tool", "match", "args"].contains(&key.as_str()) {
+                return Err(format!(
+                    "expect has an unknown key `{key}`; fix: an expectation table takes \
+                     only `tool`, `match` and `args` (or write expect = \"direct\" / \
+                     \"any_tool\" / \"ask\")"
+                ));
+            }
+        }
+        let tool = map.get("tool").ok_or(
+            "expect table has no `tool` key; fix: add tool = \"NAME\" (or a list), or use \
+             expect = \"direct\" / \"any_tool\" / \"ask\"",
+        )?;
+        let mode = match map.get("match") {
+            None => MatchMode::Any,
+            Some(Value::String(s)) if s == "any" => MatchMode::Any,
+            Some(Value::String(s)) if s == "all" => MatchMode::All,
+            Some(other) => {
+                return Err(format!(
+                    "expect.match is {other}; fix: use \"any\" (one listed tool suffices) \
+                     or \"all\" (every listed tool must be called)"
+                ))
+            }
+        };
+        let mut tools = match tool {
+            Value::String(name) => vec![ExpectedTool::named(name, "expect.tool")?],
+            Value::Array(items) if items.is_empty() => {
+                return Err(
+                    "expect.tool is an empty list; fix: name at least one tool, or \
+                            use expect = \"any_tool\""
+                        .into(),
+                )
+            }
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| ExpectedTool::from_value(item, &format!("expect.tool[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?,
+            other => {
+                return Err(format!(
+                    "expect.tool is a {}; fix: a tool name, a list of names, or a list of \
+                     tables {{ name = \"NAME\", args = {{ … }} }}",
+                    type_name(other)
+                ))
+            }
+        };
+        if let Some(args) = map.get("args") {
+            if tools.len() != 1 {
+                return Err(
+                    "expect.args is ambiguous with several tools; fix: give each \
+                            tool its own args: tool = [{ name = \"A\", args = { … } }, …]"
+                        .into(),
+                );
+            }
+            if !tools[0].args.is_empty() {
+                return Err(
+                    "arguments are expected twice (expect.args and expect.tool[0].args); \
+                     fix: keep one of them"
+                        .into(),
+                );
+            }
+            tools[0].args = parse_args(args, "expect.args")?;
+        }
+        for (i, t) in tools.iter().enumerate() {
+            if tools[..i].iter().any(|o| o.name == t.name) {
+                return Err(format!(
+                    "expect.tool names `{}` twice; fix: list each tool once",
+                    t.name
+                ));
+            }
+        }
+        Ok(Self { tools, mode })
+    }
+}
+
+impl ExpectedTool {
+    fn named(name: &str, at: &str) -> Result<Self, String> {
+        if name.trim().is_empty() {
+            return Err(format!(
+                "{at} is an empty tool name; fix: name a tool of the toolset"
+            ));
+        }
+        Ok(Self {
+            name: name.to_string(),
+            args: Vec::new(),
+        })
+    }
+
+    fn from_value(v: &Value, at: &str) -> Result<Self, String> {
+        match v {
+            Value::String(name) => Self::named(name, at),
+            Value::Object(m) => {
+                for key in m.keys() {
+                    if key != "name" && key != "args" {
+                        return Err(format!(
+                            "{at} has an unknown key `{key}`; fix: a tool entry takes only \
+                             `name` and `args`"
+                        ));
+                    }
+                }
+                let name = match m.get("name") {
+                    Some(Value::String(s)) => s,
+                    Some(other) => {
+                        return Err(format!(
+                            "{at}.name is a {}; fix: write the tool name as a string",
+                            type_name(other)
+                        ))
+                    }
+                    None => return Err(format!("{at} has no `name`; fix: add name = \"TOOL\"")),
+                };
+                let mut tool = Self::named(name, &format!("{at}.name"))?;
+                if let Some(args) = m.get("args") {
+                    tool.args = parse_args(args, &format!("{at}.args"))?;
+                }
+                Ok(tool)
+            }
+            other => Err(format!(
+                "{at} is a {}; fix: a tool name or a table {{ name = \"NAME\", args = {{ … }} }}",
+                type_name(other)
+            )),
+        }
+    }
+}
+
+fn parse_args(v: &Value, at: &str) -> Result<Vec<(String, ArgExpect)>, String> {
+    let Value::Object(m) = v else {
+        return Err(format!(
+            "{at} is a {}; fix: a table mapping argument names to expectations, e.g. \
+             args = {{ path = \"src/a.py\" }}",
+            type_name(v)
+        ));
+    };
+    m.iter()
+        .map(|(k, v)| Ok((k.clone(), ArgExpect::from_value(v, &format!("{at}.{k}"))?)))
+        .collect()
+}
+
+impl ArgExpect {
+    const FORMS: &'static str = "a value (exact match), or a table with one of \
+         equals = V, one_of = [V, …], regex = \"PATTERN\", present = true|false";
+
+    fn from_value(v: &Value, at: &str) -> Result<Self, String> {
+        let Value::Object(m) = v else {
+            return Ok(Self::Equals(v.clone()));
+        };
+        if m.len() != 1 {
+            return Err(format!(
+                "{at} is a table with {} keys; fix: use {}",
+                m.len(),
+                Self::FORMS
+            ));
+        }
+        let (key, val) = m.iter().next().expect("one entry checked above");
+        match (key.as_str(), val) {
+            ("equals", v) => Ok(Self::Equals(v.clone())),
+            ("one_of", Value::Array(items)) if !items.is_empty() => Ok(Self::OneOf(items.clone())),
+            ("one_of", _) => Err(format!(
+                "{at}.one_of must be a non-empty list; fix: one_of = [\"a\", \"b\"]"
+            )),
+            ("regex", Value::String(p)) => Regex::new(p).map(Self::Regex).map_err(|e| {
+                let first = e.to_string().lines().last().unwrap_or_default().to_string();
+                format!(
+                    "{at}.regex {p:?} is not a valid regular expression ({}); fix: correct \
+                     the pattern (Rust regex syntax; escape literal dots as \\\\.)",
+                    first.trim()
+                )
+            }),
+            ("regex", other) => Err(format!(
+                "{at}.regex is a {}; fix: write the pattern as a string",
+                type_name(other)
+            )),
+            ("present", Value::Bool(b)) => Ok(Self::Present(*b)),
+            ("present", other) => Err(format!(
+                "{at}.present is {other}; fix: present = true (must be given) or false (must \
+                 be omitted)"
+            )),
+            (other, _) => Err(format!(
+                "{at} has an unknown matcher `{other}`; fix: use {}",
+                Self::FORMS
+            )),
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Equals(v) => json!({ "equals": v }),
+            Self::OneOf(v) => json!({ "one_of": v }),
+            Self::Regex(r) => json!({ "regex": r.as_str() }),
+            Self::Present(b) => json!({ "present": b }),
+        }
+    }
+
+    /// Checks an argument (absent = `None`). `Err` says what was found and
+    /// what was expected, for the query's reason.
+    pub fn check(&self, name: &str, actual: Option<&Value>) -> Result<(), String> {
+        match (self, actual) {
+            (Self::Present(true), Some(_)) | (Self::Present(false), None) => Ok(()),
+            (Self::Present(true), None) => Err(format!("argument `{name}` is missing")),
+            (Self::Present(false), Some(v)) => {
+                Err(format!("argument `{name}` is {v} but must be omitted"))
+            }
+            (_, None) => Err(format!(
+                "argument `{name}` is missing, expected {}",
+                self.describe()
+            )),
+            (Self::Equals(want), Some(v)) => {
+                if json_eq(want, v) {
+                    Ok(())
+                } else {
+                    Err(format!("argument `{name}` is {v}, expected {want}"))
+                }
+            }
+            (Self::OneOf(options), Some(v)) => {
+                if options.iter().any(|o| json_eq(o, v)) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "argument `{name}` is {v}, expected {}",
+                        self.describe()
+                    ))
+                }
+            }
+            (Self::Regex(re), Some(v)) => {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if re.is_match(&text) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "argument `{name}` is {v}, expected {}",
+                        self.describe()
+                    ))
+                }
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Equals(v) => v.to_string(),
+            Self::OneOf(v) => format!(
+                "one of {}",
+                v.iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::Regex(r) => format!("a match for /{}/", r.as_str()),
+            Self::Present(true) => "to be present".into(),
+            Self::Present(false) => "to be omitted".into(),
+        }
+    }
+}
+
+/// JSON equality where 3 == 3.0 (parsers may read a number either way).
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x == y,
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+pub(crate) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "table",
+    }
+}
+
+impl<'de> Deserialize<'de> for Expect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        Expect::from_value(&v).map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for Expect {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_and_tables_parse() {
+        assert_eq!(
+            Expect::from_value(&json!("direct")).unwrap(),
+            Expect::Direct
+        );
+        assert_eq!(Expect::from_value(&json!("ask")).unwrap(), Expect::Ask);
+        let e = Expect::from_value(
+            &json!({"tool": ["a", {"name": "b", "args": {"x": 1}}], "match": "all"}),
+        )
+        .unwrap();
+        let Expect::Tool(t) = &e else {
+            panic!("not a tool expectation")
+        };
+        assert_eq!(t.mode, MatchMode::All);
+        assert_eq!(
+            t.tools[1].args,
+            vec![("x".to_string(), ArgExpect::Equals(json!(1)))]
+        );
+        assert_eq!(Expect::from_value(&e.to_value()).unwrap(), e, "round trip");
+    }
+
+    #[test]
+    fn bad_forms_say_how_to_fix() {
+        let err = Expect::from_value(&json!("tool")).unwrap_err();
+        assert!(err.contains("does not say which tool"), "{err}");
+        let err = Expect::from_value(&json!({"tool": ["a", "b"], "args": {"x": 1}})).unwrap_err();
+        assert!(err.contains("give each tool its own args"), "{err}");
+        let err =
+            Expect::from_value(&json!({"tool": "a", "args": {"x": {"regex": "("}}})).unwrap_err();
+        assert!(err.contains("expect.args.x.regex"), "{err}");
+        let err = Expect::from_value(&json!({"tool": "a", "mach": "any"})).unwrap_err();
+        assert!(err.contains("unknown key `mach`"), "{err}");
+        let err = Expect::from_value(&json!({"tool": ["a", "a"]})).unwrap_err();
+        assert!(err.contains("names `a` twice"), "{err}");
+    }
+
+    #[test]
+    fn argument_checks() {
+        let eq = ArgExpect::Equals(json!(3));
+        assert!(eq.check("line", Some(&json!(3.0))).is_ok());
+        assert_eq!(
+            eq.check("line", Some(&json!(4))).unwrap_err(),
+            "argument `line` is 4, expected 3"
+        );
+        let re = ArgExpect::Regex(Regex::new(r"app\.py$").unwrap());
+        assert!(re.check("path", Some(&json!("src/app.py"))).is_ok());
+        assert!(re.check("path", Some(&json!("src/app.pyc"))).is_err());
+        assert!(re.check("path", None).unwrap_err().contains("missing"));
+        assert!(ArgExpect::Present(false).check("cwd", None).is_ok());
+        assert!(ArgExpect::Present(false)
+            .check("cwd", Some(&json!(".")))
+            .is_err());
+        let one = ArgExpect::OneOf(vec![json!("a"), json!("b")]);
+        assert!(one.check("q", Some(&json!("b"))).is_ok());
+        assert!(one.check("q", Some(&json!("c"))).is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! The query pack data model: one serde model read from TOML files and from
+//! JSON (plugins hand packs over as JSON with the same fields).
+
+use super::expect::Expect;
+use serde::{Deserialize, Serialize};
+
+/// A query pack: metadata, defaults and the queries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub pack: PackMeta,
+    #[serde(rename = "query", default)]
+    pub queries: Vec<Query>,
+}
+
+/// `[pack]`: identity, toolset and defaults shared by every query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    pub id: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    /// A toolset file (relative to the pack file) or a builtin toolset name.
+    pub toolset: String,
+    /// System prompt of every query that does not bring its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    #[serde(default)]
+    pub generation: Generation,
+}
+
+/// Sampling settings. Defaults are greedy decoding with Punie's 512-token
+/// budget and thinking off, so a pack that says nothing is deterministic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Generation {
+    pub max_tokens: u32,
+    /// 0 means greedy.
+    pub temperature: f64,
+    pub top_p: f64,
+    /// 0 disables top-k.
+    pub top_k: u32,
+    pub seed: u64,
+    /// Passed to chat templates that know it (Qwen3); they default it to on.
+    pub enable_thinking: bool,
+}
+
+impl Default for Generation {
+    fn default() -> Self {
+        Self {
+            max_tokens: 512,
+            temperature: 0.0,
+            top_p: 1.0,
+            top_k: 0,
+            seed: 0,
+            enable_thinking: false,
+        }
+    }
+}
+
+/// `[[query]]`: one prompt and what it expects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Query {
+    pub id: String,
+    /// The user turn (the pack's system prompt goes before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A full conversation instead of `user`, for multi-turn queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<Message>>,
+    /// Overrides the pack's system prompt for this query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    pub expect: Expect,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Free text for pack authors (why this query, where it came from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One chat message of a multi-turn query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+    /// A tool result handed back to the model.
+    Tool,
+}
+
+impl Query {
+    /// The conversation the model sees: system prompt (query's, else the
+    /// pack's, unless the messages bring one) then the user turn or messages.
+    pub fn conversation(&self, pack_system: Option<&str>) -> Vec<Message> {
+        let system = self.system_prompt.as_deref().or(pack_system);
+        let mut out = Vec::new();
+        let brings_system = self
+            .messages
+            .as_ref()
+            .and_then(|m| m.first())
+            .is_some_and(|m| m.role == Role::System);
+        if let (Some(s), false) = (system, brings_system) {
+            out.push(Message {
+                role: Role::System,
+                content: s.to_string(),
+            });
+        }
+        if let Some(msgs) = &self.messages {
+            out.extend(msgs.iter().cloned());
+        } else if let Some(u) = &self.user {
+            out.push(Message {
+                role: Role::User,
+                content: u.clone(),
+            });
+        }
+        out
+    }
+}
