@@ -1,0 +1,526 @@
+//! GGUF → MLX import on small synthetic models written by our GGUF writer:
+//! names and layouts per architecture (llama's Q/K un-permute included),
+//! config.json, tokenizer files, sharded safetensors read back with the
+//! `safetensors` crate, and the no-half-written-folder guarantee.
+
+use punie_eval::gguf::names::{self, Arch};
+use punie_eval::gguf::sink::{SinkError, StoredTensor};
+use punie_eval::gguf::{
+    write_mlx_folder, write_mlx_folder_with, FloatType, FolderOptions, GgufError, GgufModel,
+    GgufWriter, MlxTensor, TensorSink, Unquantized, Value, ValueType,
+};
+use safetensors::SafeTensors;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const HIDDEN: u64 = 8;
+const HEADS: u64 = 2;
+const KV_HEADS: u64 = 1;
+const HEAD_DIM: u64 = HIDDEN / HEADS;
+const FF: u64 = 32;
+const VOCAB: u64 = 16;
+
+/// Deterministic distinct values so any misplaced element shows.
+fn values(seed: u64, n: u64) -> Vec<f32> {
+    (0..n).map(|i| (seed * 1000 + i) as f32 / 64.0).collect()
+}
+
+/// llama.cpp's `permute` (convert_hf_to_gguf.py), applied to HF row-major rows.
+fn permute(w: &[f32], rows: usize, n_head: usize) -> Vec<f32> {
+    let cols = w.len() / rows;
+    let hd = rows / n_head;
+    let mut out = vec![0.0; w.len()];
+    for h in 0..n_head {
+        for i in 0..2 {
+            for j in 0..hd / 2 {
+                let hf = h * hd + i * (hd / 2) + j;
+                let gg = h * hd + 2 * j + i;
+                out[gg * cols..(gg + 1) * cols].copy_from_slice(&w[hf * cols..(hf + 1) * cols]);
+            }
+        }
+    }
+    out
+}
+
+/// A tiny byte-level BPE vocabulary: the 256 byte symbols would be too many
+/// for a unit test, so use a handful of tokens plus two specials.
+fn tokenizer_kvs(w: GgufWriter, pre: &str) -> GgufWriter {
+    let mut toks: Vec<String> = ["a", "b", "ab", "Ġ", "Ġa", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    toks.push("<|endoftext|>".into());
+    toks.push("<|im_start|>".into());
+    toks.push("<|im_end|>".into());
+    toks.push("<tool_call>".into());
+    let mut types = vec![1; 12];
+    types.extend([3, 3, 3, 4]);
+    w.kv_str("tokenizer.ggml.model", "gpt2")
+        .kv_str("tokenizer.ggml.pre", pre)
+        .kv_strings("tokenizer.ggml.tokens", &toks)
+        .kv_i32s("tokenizer.ggml.token_type", &types)
+        .kv_strings("tokenizer.ggml.merges", &["a b", "Ġ a"])
+        .kv_u32("tokenizer.ggml.bos_token_id", 12)
+        .kv_u32("tokenizer.ggml.eos_token_id", 14)
+        .kv_u32("tokenizer.ggml.padding_token_id", 12)
+        .kv("tokenizer.ggml.add_bos_token", Value::Bool(false))
+        .kv_str("tokenizer.chat_template", "{{ messages[0]['content'] }}")
+}
+
+/// A 1-layer model of `arch` with every tensor mlx-lm expects.
+/// mlx name → (shape, values in Hugging Face layout).
+type Expected = BTreeMap<String, (Vec<u64>, Vec<f32>)>;
+
+fn tiny(arch: &str) -> (GgufWriter, Expected) {
+    let a = arch;
+    let mut w = GgufWriter::new()
+        .kv_str("general.architecture", a)
+        .kv_u32(&format!("{a}.block_count"), 1)
+        .kv_u32(&format!("{a}.embedding_length"), HIDDEN as u32)
+        .kv_u32(&format!("{a}.feed_forward_length"), FF as u32)
+        .kv_u32(&format!("{a}.attention.head_count"), HEADS as u32)
+        .kv_u32(&format!("{a}.attention.head_count_kv"), KV_HEADS as u32)
+        .kv_f32(&format!("{a}.attention.layer_norm_rms_epsilon"), 1e-6)
+        .kv_f32(&format!("{a}.rope.freq_base"), 500000.0)
+        .kv_u32(&format!("{a}.context_length"), 2048);
+    w = tokenizer_kvs(w, "qwen2");
+    let moe = arch == "qwen3moe";
+    if moe {
+        w = w
+            .kv_u32(&format!("{a}.expert_count"), 4)
+            .kv_u32(&format!("{a}.expert_used_count"), 2)
+            .kv_u32(&format!("{a}.expert_feed_forward_length"), 16);
+    }
+    // (gguf name, ggml dims, expected mlx name): data is written as HF rows.
+    let mut spec: Vec<(&str, Vec<u64>, &str)> = vec![
+        (
+            "token_embd.weight",
+            vec![HIDDEN, VOCAB],
+            "model.embed_tokens.weight",
+        ),
+        ("output_norm.weight", vec![HIDDEN], "model.norm.weight"),
+        (
+            "blk.0.attn_norm.weight",
+            vec![HIDDEN],
+            "model.layers.0.input_layernorm.weight",
+        ),
+        (
+            "blk.0.ffn_norm.weight",
+            vec![HIDDEN],
+            "model.layers.0.post_attention_layernorm.weight",
+        ),
+        (
+            "blk.0.attn_q.weight",
+            vec![HIDDEN, HEADS * HEAD_DIM],
+            "model.layers.0.self_attn.q_proj.weight",
+        ),
+        (
+            "blk.0.attn_k.weight",
+            vec![HIDDEN, KV_HEADS * HEAD_DIM],
+            "model.layers.0.self_attn.k_proj.weight",
+        ),
+        (
+            "blk.0.attn_v.weight",
+            vec![HIDDEN, KV_HEADS * HEAD_DIM],
+            "model.layers.0.self_attn.v_proj.weight",
+        ),
+        (
+            "blk.0.attn_output.weight",
+            vec![HEADS * HEAD_DIM, HIDDEN],
+            "model.layers.0.self_attn.o_proj.weight",
+        ),
+    ];
+    if arch == "qwen2" {
+        spec.push(("output.weight", vec![HIDDEN, VOCAB], "lm_head.weight"));
+        spec.push((
+            "blk.0.attn_q.bias",
+            vec![HEADS * HEAD_DIM],
+            "model.layers.0.self_attn.q_proj.bias",
+        ));
+        spec.push((
+            "blk.0.attn_k.bias",
+            vec![KV_HEADS * HEAD_DIM],
+            "model.layers.0.self_attn.k_proj.bias",
+        ));
+        spec.push((
+            "blk.0.attn_v.bias",
+            vec![KV_HEADS * HEAD_DIM],
+            "model.layers.0.self_attn.v_proj.bias",
+        ));
+    }
+    if arch.starts_with("qwen3") {
+        spec.push((
+            "blk.0.attn_q_norm.weight",
+            vec![HEAD_DIM],
+            "model.layers.0.self_attn.q_norm.weight",
+        ));
+        spec.push((
+            "blk.0.attn_k_norm.weight",
+            vec![HEAD_DIM],
+            "model.layers.0.self_attn.k_norm.weight",
+        ));
+    }
+    if moe {
+        spec.push((
+            "blk.0.ffn_gate_inp.weight",
+            vec![HIDDEN, 4],
+            "model.layers.0.mlp.gate.weight",
+        ));
+        spec.push((
+            "blk.0.ffn_gate_exps.weight",
+            vec![HIDDEN, 16, 4],
+            "model.layers.0.mlp.switch_mlp.gate_proj.weight",
+        ));
+        spec.push((
+            "blk.0.ffn_up_exps.weight",
+            vec![HIDDEN, 16, 4],
+            "model.layers.0.mlp.switch_mlp.up_proj.weight",
+        ));
+        spec.push((
+            "blk.0.ffn_down_exps.weight",
+            vec![16, HIDDEN, 4],
+            "model.layers.0.mlp.switch_mlp.down_proj.weight",
+        ));
+    } else {
+        spec.push((
+            "blk.0.ffn_gate.weight",
+            vec![HIDDEN, FF],
+            "model.layers.0.mlp.gate_proj.weight",
+        ));
+        spec.push((
+            "blk.0.ffn_up.weight",
+            vec![HIDDEN, FF],
+            "model.layers.0.mlp.up_proj.weight",
+        ));
+        spec.push((
+            "blk.0.ffn_down.weight",
+            vec![FF, HIDDEN],
+            "model.layers.0.mlp.down_proj.weight",
+        ));
+    }
+    let mut expected = BTreeMap::new();
+    for (seed, (gname, dims, mlx)) in spec.into_iter().enumerate() {
+        let n: u64 = dims.iter().product();
+        let hf = values(seed as u64 + 1, n);
+        let rows = dims.last().copied().unwrap() as usize;
+        let stored = match (arch, gname) {
+            ("llama", "blk.0.attn_q.weight") => permute(&hf, rows, HEADS as usize),
+            ("llama", "blk.0.attn_k.weight") => permute(&hf, rows, KV_HEADS as usize),
+            _ => hf.clone(),
+        };
+        w = w.tensor_f32(gname, &dims, &stored).unwrap();
+        expected.insert(mlx.to_string(), (dims.iter().rev().copied().collect(), hf));
+    }
+    (w, expected)
+}
+
+fn model_for(dir: &Path, w: &GgufWriter) -> GgufModel {
+    let p = dir.join("m.gguf");
+    w.write(&p).unwrap();
+    GgufModel::open(&p).unwrap()
+}
+
+#[test]
+fn every_architecture_maps_names_shapes_and_values() {
+    for arch in ["qwen2", "qwen3", "qwen3moe", "llama"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (w, expected) = tiny(arch);
+        let model = model_for(dir.path(), &w);
+        assert_eq!(model.arch().gguf_name(), arch);
+        let mut got = BTreeMap::new();
+        for t in model.tensors() {
+            let t: MlxTensor = t.unwrap();
+            got.insert(
+                t.name.clone(),
+                (
+                    t.shape.iter().map(|&d| d as u64).collect::<Vec<_>>(),
+                    t.data,
+                ),
+            );
+        }
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{arch}"
+        );
+        for (name, want) in &expected {
+            assert_eq!(&got[name], want, "{arch} {name}");
+        }
+    }
+}
+
+#[test]
+fn unpermute_inverts_llama_cpp_permute() {
+    let w = values(3, 12 * 5);
+    for heads in [1, 2, 3, 6] {
+        let back = names::unpermute_rows(&permute(&w, 12, heads), 12, heads).unwrap();
+        assert_eq!(back, w, "{heads} heads");
+    }
+    // The permutation is not the identity, so the test above can fail.
+    assert_ne!(permute(&w, 12, 2), w);
+    assert!(names::unpermute_rows(&w, 12, 5).is_err());
+    assert!(names::unpermute_rows(&w, 12, 0).is_err());
+}
+
+#[test]
+fn config_json_per_architecture() {
+    for arch in ["qwen2", "qwen3", "qwen3moe", "llama"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (w, _) = tiny(arch);
+        let model = model_for(dir.path(), &w);
+        let c = model.config().config_json("float16");
+        assert_eq!(c["model_type"], Arch::from_gguf(arch).unwrap().model_type());
+        assert_eq!(c["hidden_size"], HIDDEN);
+        assert_eq!(c["num_hidden_layers"], 1);
+        assert_eq!(c["num_attention_heads"], HEADS);
+        assert_eq!(c["num_key_value_heads"], KV_HEADS);
+        assert_eq!(c["head_dim"], HEAD_DIM);
+        assert_eq!(c["intermediate_size"], FF);
+        assert_eq!(c["rms_norm_eps"], 1e-6, "printed as written, not 9.99e-7");
+        assert_eq!(c["rope_theta"], 500000.0);
+        assert_eq!(c["max_position_embeddings"], 2048);
+        assert_eq!(c["vocab_size"], VOCAB);
+        assert_eq!(c["tie_word_embeddings"], arch != "qwen2", "{arch}");
+        assert_eq!(c["torch_dtype"], "float16");
+        // <|im_end|> is eos; <|endoftext|> also ends generation (a control token).
+        assert_eq!(c["eos_token_id"], serde_json::json!([14, 12]));
+        match arch {
+            "qwen3moe" => {
+                assert_eq!(c["num_experts"], 4);
+                assert_eq!(c["num_experts_per_tok"], 2);
+                assert_eq!(c["moe_intermediate_size"], 16);
+                assert_eq!(c["norm_topk_prob"], true);
+            }
+            "llama" => assert_eq!(c["attention_bias"], false),
+            _ => assert!(c.get("num_experts").is_none()),
+        }
+    }
+}
+
+fn read_json(p: &Path) -> Json {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// Every tensor in the folder's shards, as (dtype, shape, bytes).
+fn read_folder(dir: &Path) -> BTreeMap<String, (safetensors::Dtype, Vec<usize>, Vec<u8>)> {
+    let mut all = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "safetensors") {
+            let bytes = std::fs::read(&p).unwrap();
+            let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+            assert_eq!(meta.metadata().as_ref().unwrap()["format"], "mlx");
+            let st = SafeTensors::deserialize(&bytes).unwrap();
+            for (name, view) in st.tensors() {
+                let old = all.insert(
+                    name.clone(),
+                    (view.dtype(), view.shape().to_vec(), view.data().to_vec()),
+                );
+                assert!(old.is_none(), "{name} in two shards");
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn folder_round_trips_through_safetensors_in_every_float_type() {
+    for ty in [FloatType::F32, FloatType::F16, FloatType::BF16] {
+        let dir = tempfile::tempdir().unwrap();
+        let (w, expected) = tiny("qwen2");
+        let model = model_for(dir.path(), &w);
+        let out = dir.path().join("mlx");
+        let summary = write_mlx_folder(&model, &out, &mut Unquantized(ty)).unwrap();
+        assert_eq!(summary.shards, ["model.safetensors"]);
+        assert_eq!(summary.tensors_out, expected.len());
+        let tensors = read_folder(&out);
+        for (name, (shape, vals)) in &expected {
+            let (dtype, got_shape, bytes) = &tensors[name];
+            assert_eq!(*dtype, ty.dtype());
+            assert_eq!(
+                got_shape.iter().map(|&d| d as u64).collect::<Vec<_>>(),
+                *shape
+            );
+            assert_eq!(bytes, &punie_eval::gguf::sink::encode(vals, ty), "{name}");
+        }
+        let cfg = read_json(&out.join("config.json"));
+        assert_eq!(cfg["torch_dtype"], ty.torch_name());
+        let tc = read_json(&out.join("tokenizer_config.json"));
+        assert_eq!(tc["chat_template"], "{{ messages[0]['content'] }}");
+        assert_eq!(tc["eos_token"], "<|im_end|>");
+        assert_eq!(tc["bos_token"], "<|endoftext|>");
+        let gc = read_json(&out.join("generation_config.json"));
+        assert_eq!(gc["eos_token_id"], serde_json::json!([14, 12]));
+        // No partial directory is left beside the result.
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
+
+#[test]
+fn shards_split_by_size_with_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, expected) = tiny("qwen3moe");
+    let model = model_for(dir.path(), &w);
+    let out = dir.path().join("mlx");
+    let opts = FolderOptions {
+        max_shard_bytes: 1024,
+    };
+    let summary =
+        write_mlx_folder_with(&model, &out, &mut Unquantized(FloatType::F32), &opts).unwrap();
+    assert!(summary.shards.len() > 2, "{:?}", summary.shards);
+    let n = summary.shards.len();
+    assert_eq!(
+        summary.shards[0],
+        format!("model-00001-of-{n:05}.safetensors")
+    );
+    let index = read_json(&out.join("model.safetensors.index.json"));
+    let map = index["weight_map"].as_object().unwrap();
+    assert_eq!(map.len(), expected.len());
+    let tensors = read_folder(&out);
+    let total: usize = tensors.values().map(|(_, _, b)| b.len()).sum();
+    assert_eq!(index["metadata"]["total_size"], total);
+    for (name, file) in map {
+        let bytes = std::fs::read(out.join(file.as_str().unwrap())).unwrap();
+        let st = SafeTensors::deserialize(&bytes).unwrap();
+        assert!(st.tensor(name).is_ok(), "{name} not in {file}");
+        // Each shard is at most the limit unless one tensor alone exceeds it.
+        let data_len =
+            bytes.len() - 8 - u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        assert!(
+            data_len <= 1024 || st.len() == 1,
+            "{file}: {data_len} bytes"
+        );
+    }
+}
+
+/// A sink that fails on the Nth tensor, like a re-quantizer hitting a bad shape.
+struct FailAt(usize, usize);
+
+impl TensorSink for FailAt {
+    fn convert(&mut self, t: MlxTensor) -> Result<Vec<StoredTensor>, SinkError> {
+        self.1 += 1;
+        if self.1 == self.0 {
+            return Err("injected failure".into());
+        }
+        Unquantized(FloatType::F16).convert(t)
+    }
+    fn torch_dtype(&self) -> &'static str {
+        "float16"
+    }
+}
+
+#[test]
+fn a_failed_conversion_leaves_no_folder_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, _) = tiny("qwen3");
+    let model = model_for(dir.path(), &w);
+    let out = dir.path().join("mlx");
+    let err = write_mlx_folder(&model, &out, &mut FailAt(5, 0)).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("injected failure") && msg.contains("tensor 'blk.0."),
+        "{msg}"
+    );
+    assert!(!out.exists());
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["m.gguf"], "only the input remains");
+
+    // An existing output folder is never overwritten.
+    std::fs::create_dir(&out).unwrap();
+    let msg = write_mlx_folder(&model, &out, &mut Unquantized(FloatType::F16))
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("already exists"), "{msg}");
+}
+
+#[test]
+fn unsupported_architecture_tensor_and_tokenizer_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.gguf");
+    GgufWriter::new()
+        .kv_str("general.architecture", "mamba")
+        .write(&p)
+        .unwrap();
+    let err = GgufModel::open(&p).unwrap_err();
+    assert!(matches!(err, GgufError::UnsupportedArchitecture { .. }));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("'mamba'")
+            && msg.contains("qwen2, qwen3, qwen3moe, llama")
+            && msg.contains("x.gguf"),
+        "{msg}"
+    );
+
+    let (w, _) = tiny("qwen2");
+    let w = w
+        .tensor_f32("blk.0.ssm_conv.weight", &[4], &[0.0; 4])
+        .unwrap();
+    w.write(&p).unwrap();
+    let msg = GgufModel::open(&p).unwrap_err().to_string();
+    assert!(
+        msg.contains("'blk.0.ssm_conv.weight'") && msg.contains("qwen2"),
+        "{msg}"
+    );
+
+    let (w, _) = tiny("qwen2");
+    let w = w.kv_str("tokenizer.ggml.pre", "mystery");
+    w.write(&p).unwrap();
+    // The duplicate key is refused by the reader itself.
+    assert!(GgufModel::open(&p)
+        .unwrap_err()
+        .to_string()
+        .contains("appears twice"));
+    let (w, _) = tiny("llama");
+    let mut bytes = w.to_bytes();
+    let at = bytes.windows(5).position(|s| s == b"qwen2").unwrap();
+    bytes[at..at + 5].copy_from_slice(b"qwenX");
+    std::fs::write(&p, bytes).unwrap();
+    let model = GgufModel::open(&p).unwrap();
+    let msg = write_mlx_folder(
+        &model,
+        &dir.path().join("o"),
+        &mut Unquantized(FloatType::F16),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("tokenizer.ggml.pre is 'qwenX'") && msg.contains("supported: qwen2"),
+        "{msg}"
+    );
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn tokenizer_json_loads_in_the_tokenizers_crate_and_encodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, _) = tiny("qwen2");
+    let model = model_for(dir.path(), &w);
+    let out = dir.path().join("mlx");
+    write_mlx_folder(&model, &out, &mut Unquantized(FloatType::F16)).unwrap();
+    let tok = tokenizers::Tokenizer::from_file(out.join("tokenizer.json")).unwrap();
+    let ids = tok
+        .encode("ab a<|im_start|>ba<tool_call>", false)
+        .unwrap()
+        .get_ids()
+        .to_vec();
+    // "ab" merges, " a" merges to "Ġa", specials stay whole, "ba" does not merge.
+    assert_eq!(ids, [2, 4, 13, 1, 0, 15]);
+    let added = read_json(&out.join("tokenizer.json"))["added_tokens"].clone();
+    let specials: Vec<_> = added
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["id"].as_u64().unwrap(), t["special"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(specials, [(12, true), (13, true), (14, true), (15, false)]);
+    let _ = ValueType::String;
+}
