@@ -89,7 +89,9 @@ impl QueryResult {
 
 /// Metrics of a set of query results (a suite, or all suites together).
 pub fn metrics_of<'a>(queries: impl IntoIterator<Item = &'a QueryResult>) -> Metrics {
-    let rows: Vec<(&QueryResult, Vec<&str>, Vec<(String, bool)>)> = queries
+    // Owned per-query data that `Scored` borrows from.
+    type Row<'q> = (&'q QueryResult, Vec<&'q str>, Vec<(String, bool)>);
+    let rows: Vec<Row<'_>> = queries
         .into_iter()
         .map(|q| (q, q.expect.tool_names(), q.call_validity()))
         .collect();

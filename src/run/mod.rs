@@ -10,8 +10,8 @@ mod replay;
 mod runner;
 mod transcript;
 
-pub use prompt_tools::openai_tools;
 pub use backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
+pub use prompt_tools::openai_tools;
 pub use replay::{ReplayBackend, ReplayError};
 pub use runner::{run_suites, RunError, SuiteRun};
 pub use transcript::{TranscriptRecord, TranscriptWriter};

@@ -192,13 +192,10 @@ fn check_messages(
             format!("{name} has no user message"),
             "add a { role = \"user\", content = \"…\" } message",
         );
-    } else if !matches!(last.role, Role::User | Role::Tool) {
+    } else if last.role == Role::Assistant {
         push(
             path(msgs.len() - 1),
-            format!(
-                "{name}: the conversation ends with a {:?} message",
-                last.role
-            ),
+            format!("{name}: the conversation ends with an assistant message"),
             "end with the user (or tool result) turn the model must answer",
         );
     }

@@ -119,7 +119,7 @@ impl LoadedPack {
         if problems.is_empty() {
             return Ok(());
         }
-        let problems = problems
+        let mut problems: Vec<Problem> = problems
             .into_iter()
             .map(|(path, message, fix)| Problem {
                 location: self.locate(&path),
@@ -127,6 +127,8 @@ impl LoadedPack {
                 fix,
             })
             .collect();
+        // File order: an author fixes a pack top to bottom.
+        problems.sort_by_key(|p| (p.location.line, p.location.column));
         Err(invalid(&self.origin, problems))
     }
 
@@ -198,7 +200,7 @@ fn toml_offset(root: &DeTable<'_>, path: &[Seg]) -> Option<usize> {
                     .find(|(key, _)| key.get_ref() == k)
                     .map(|(_, v)| v)
             }
-            (Seg::Index(i), Some(DeValue::Array(a))) => a.iter().nth(*i),
+            (Seg::Index(i), Some(DeValue::Array(a))) => a.get(*i),
             _ => None,
         };
         match next {

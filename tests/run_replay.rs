@@ -1,0 +1,401 @@
+//! `punie-eval run --replay` end to end through the binary: a small pack,
+//! crafted transcripts, the results JSON, the transcripts JSONL, the exit
+//! codes and the per-query reasons.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PACK: &str = r#"
+[pack]
+id = "mini"
+version = "3"
+description = "end-to-end fixture"
+toolset = "punie-phase27"
+system_prompt = "You are Punie."
+
+[[query]]
+id = "lint"
+user = "Lint src/app.py"
+tags = ["ruff_check"]
+expect = { tool = "ruff_check", args = { path = { regex = 'src/app\.py$' } } }
+
+[[query]]
+id = "types"
+user = "Type-check src/app.py"
+tags = ["typecheck"]
+expect = { tool = "typecheck" }
+
+[[query]]
+id = "log"
+user = "Show the last 5 commits"
+tags = ["git_log"]
+expect = { tool = "git_log", args = { count = 5 } }
+
+[[query]]
+id = "what-ruff"
+user = "What does ruff check?"
+tags = ["ruff_check"]
+expect = "direct"
+
+[[query]]
+id = "explain-diff"
+user = "What does git diff --staged show?"
+expect = "direct"
+
+[[query]]
+id = "refs"
+user = "Where is Protocol used?"
+expect = { tool = ["find_references", "workspace_symbols"], match = "any" }
+
+[[query]]
+id = "vague"
+user = "Fix it."
+expect = "ask"
+
+[[query]]
+id = "missing"
+user = "Run the tests"
+expect = { tool = "pytest_run" }
+"#;
+
+fn line(query_id: &str, completion: &str) -> String {
+    serde_json::json!({ "query_id": query_id, "completion": completion }).to_string()
+}
+
+fn transcripts() -> String {
+    [
+        // Qwen3 JSON call, right tool and path.
+        line(
+            "lint",
+            "<tool_call>\n{\"name\": \"ruff_check\", \"arguments\": {\"path\": \"src/app.py\"}}\n</tool_call>",
+        ),
+        // A direct answer where a tool was expected.
+        line("types", "Your types look fine to me."),
+        // Code mode, right tool, wrong count.
+        line(
+            "log",
+            "<tool_call>\n<function=execute_code>\n<parameter=code>\nresult = git_log(\".\", 10)\nprint(result)\n</parameter>\n</function>\n</tool_call>",
+        ),
+        // The right direct answer.
+        line(
+            "what-ruff",
+            "Ruff checks Python code for lint rule violations: pyflakes, pycodestyle, isort and more.",
+        ),
+        // A broken call where a direct answer was expected.
+        line("explain-diff", "<tool_call>\n{\"name\": \"git_diff\", \"arguments\": {\"path\": \n</tool_call>"),
+        // A promise where a tool was expected.
+        line("refs", "I'll search the workspace for references to Protocol."),
+        // A clarifying question.
+        line("vague", "Which file and which error do you mean?"),
+        // A transcript of no query of the pack.
+        line("stray", "hello"),
+    ]
+    .join("\n")
+        + "\n"
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    std::fs::write(root.join("mini.toml"), PACK).unwrap();
+    std::fs::write(root.join("t.jsonl"), transcripts()).unwrap();
+    Fixture { _dir: dir, root }
+}
+
+fn punie(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_punie-eval"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn query<'a>(results: &'a Value, id: &str) -> &'a Value {
+    results["suites"][0]["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == id)
+        .unwrap_or_else(|| panic!("no query {id}"))
+}
+
+#[test]
+fn replay_run_scores_every_query_with_reasons() {
+    let f = fixture();
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "out",
+        ],
+        &f.root,
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.root.join("out/results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["format_version"], 1);
+    assert_eq!(results["backend"]["kind"], "replay");
+    assert_eq!(results["suites"][0]["pack"]["id"], "mini");
+    assert_eq!(results["suites"][0]["pack"]["version"], "3");
+    assert_eq!(results["suites"][0]["pack"]["toolset"], "punie-phase27");
+
+    let reasons = [
+        ("lint", true, true, "called ruff_check with valid arguments meeting the argument expectations"),
+        ("types", false, false, "expected a call to typecheck; got a direct answer"),
+        ("log", true, false, "called git_log but argument `count` is 10, expected 5"),
+        ("what-ruff", true, true, "answered directly, as expected"),
+        ("refs", false, false, "expected a call to one of find_references, workspace_symbols; promised a tool action in prose without calling one"),
+        ("vague", true, true, "asked a clarifying question, as expected"),
+        ("missing", false, false, "expected a call to pytest_run; no completion (no transcript for this query in t.jsonl)"),
+    ];
+    for (id, soft, strict, reason) in reasons {
+        let q = query(&results, id);
+        assert_eq!(q["soft"], soft, "{id}: {q}");
+        assert_eq!(q["strict"], strict, "{id}: {q}");
+        assert_eq!(q["reason"], reason, "{id}");
+    }
+    let broken = query(&results, "explain-diff");
+    assert_eq!(broken["observed"], "malformed_call");
+    assert_eq!(broken["discrimination"], false);
+    let reason = broken["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("expected a direct answer; tried to call a tool but broke the format"),
+        "{reason}"
+    );
+    assert!(
+        reason.ends_with("a broken call is never an abstention"),
+        "{reason}"
+    );
+    assert_eq!(query(&results, "missing")["verdict"], Value::Null);
+    assert_eq!(
+        query(&results, "log")["verdict"]["calls"][0]["format"],
+        "code_mode"
+    );
+
+    let m = &results["suites"][0]["metrics"];
+    assert_eq!(m["queries"], 8);
+    assert_eq!(m["no_completion"], 1);
+    assert_eq!(m["strict"]["successes"], 3);
+    assert_eq!(m["soft"]["successes"], 4);
+    // Right decision: lint, log, refs (a promise is a decision to call),
+    // what-ruff, vague.
+    assert_eq!(m["discrimination_accuracy"]["successes"], 5);
+    assert_eq!(m["confusion"]["direct"]["malformed_call"], 1);
+    assert_eq!(m["confusion"]["tool"]["promise"], 1);
+    assert_eq!(m["confusion"]["tool"]["no_completion"], 1);
+    assert_eq!(m["calls_tool"]["false_positive"], 1);
+    assert_eq!(m["per_tag"]["ruff_check"]["queries"], 2);
+    assert_eq!(
+        m["per_tool"]["git_log"]["expected_in"]["strict"]["successes"],
+        0
+    );
+    let ci = m["strict"]["ci95"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() < 3.0 / 8.0 && ci[1].as_f64().unwrap() > 3.0 / 8.0);
+    assert!(results["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("\"stray\" (line 8)"));
+
+    // Terminal summary and warning.
+    assert!(stdout.contains("mini"), "{stdout}");
+    assert!(stdout.contains("strict failures (4):"), "{stdout}");
+    assert!(
+        stdout.contains("mini/types [fail]: expected a call to typecheck; got a direct answer"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no completion (1, scored as failures): mini/missing"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 transcript(s) match no query"),
+        "{stderr}"
+    );
+
+    // One transcript line per query, itself replayable to the same scores.
+    let lines = std::fs::read_to_string(f.root.join("out/transcripts.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 8);
+    let again = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "out/transcripts.jsonl",
+            "--out",
+            "again",
+        ],
+        &f.root,
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let replayed: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.root.join("again/results.json")).unwrap())
+            .unwrap();
+    for id in [
+        "lint",
+        "types",
+        "log",
+        "what-ruff",
+        "explain-diff",
+        "refs",
+        "vague",
+    ] {
+        assert_eq!(
+            query(&replayed, id)["reason"],
+            query(&results, id)["reason"],
+            "{id}"
+        );
+    }
+    let missing = query(&replayed, "missing")["reason"].as_str().unwrap();
+    assert!(
+        missing.contains("the transcript has no completion"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn results_conform_to_the_results_schema() {
+    let f = fixture();
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "out",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/results.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.root.join("out/results.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&results)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // And the schema is not vacuous: a results file without its version fails.
+    let mut broken = results.clone();
+    broken.as_object_mut().unwrap().remove("format_version");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn accuracy_gate_exits_one_below_the_threshold() {
+    let f = fixture();
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "o1",
+            "--min-accuracy",
+            "0.9",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("strict score 37.5% is below --min-accuracy 90.0%"));
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "o2",
+            "--min-accuracy",
+            "0.3",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--min-accuracy",
+            "90",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("give a fraction (0.9 for 90%)"));
+}
+
+#[test]
+fn usage_errors_exit_two_with_the_fix() {
+    let f = fixture();
+    let out = punie(&["run", "--suite", "mini.toml", "--model", "m"], &f.root);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("the MLX backend lands with issue #3"));
+
+    let out = punie(&["run", "--suite", "mini.toml"], &f.root);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("pass --replay TRANSCRIPTS.jsonl"));
+
+    std::fs::write(
+        f.root.join("bad.toml"),
+        PACK.replace("tool = \"typecheck\"", "tool = \"typechek\""),
+    )
+    .unwrap();
+    let out = punie(
+        &["run", "--suite", "bad.toml", "--replay", "t.jsonl"],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.toml:19:"), "{err}");
+    assert!(err.contains("did you mean `typecheck`?"), "{err}");
+
+    std::fs::write(
+        f.root.join("dup.jsonl"),
+        format!("{}\n{}\n", line("lint", "a"), line("lint", "b")),
+    )
+    .unwrap();
+    let out = punie(
+        &["run", "--suite", "mini.toml", "--replay", "dup.jsonl"],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("dup.jsonl:2: a second transcript for query \"lint\" (first on line 1)"),
+        "{err}"
+    );
+}
