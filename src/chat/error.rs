@@ -27,7 +27,7 @@ pub enum ChatError {
         problem: String,
     },
 
-    #[error("{origin}:{line}:{column}: chat template syntax error: {message}; fix the template at that place")]
+    #[error("{origin}:{line}:{column}: chat template {message}; fix the template at that place")]
     TemplateSyntax {
         origin: String,
         line: usize,

@@ -34,18 +34,16 @@ impl Tokenizer {
             }
             Err(e) => return Err(ChatError::io(path, e)),
         };
-        let inner = tokenizers::Tokenizer::from_str(&text).map_err(|e| match e
-            .downcast_ref::<serde_json::Error>()
-        {
-            Some(je) if je.is_syntax() || je.is_eof() => ChatError::json(path, je),
-            Some(je) => ChatError::TokenizerInvalid {
-                path: path.into(),
-                message: format!("{je}"),
-            },
-            None => ChatError::TokenizerInvalid {
+        let inner = tokenizers::Tokenizer::from_str(&text).map_err(|e| {
+            // On failure only: a plain JSON parse pins a syntax error to its
+            // exact place; valid JSON means the structure is wrong.
+            if let Err(je) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+                return ChatError::json(path, &je);
+            }
+            ChatError::TokenizerInvalid {
                 path: path.into(),
                 message: e.to_string(),
-            },
+            }
         })?;
         Ok(Tokenizer {
             inner,
