@@ -399,3 +399,48 @@ fn usage_errors_exit_two_with_the_fix() {
         "{err}"
     );
 }
+
+#[test]
+fn toolset_override_applies_to_every_pack() {
+    let f = fixture();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/toolsets/punie-phase33.json");
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "o",
+            "--toolset",
+            file.to_str().unwrap(),
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.root.join("o/results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["suites"][0]["pack"]["toolset"], "punie-phase33");
+    assert_eq!(query(&results, "lint")["strict"], true);
+
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--toolset",
+            "no-such-toolset",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("mini.toml: toolset \"no-such-toolset\""),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -11,7 +11,7 @@ use crate::schema::Toolset;
 use crate::suite::LoadedPack;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -112,15 +112,20 @@ pub fn run(args: Args) -> CliResult {
 
     let results_path = out_dir.join("results.json");
     write_atomically(&results_path, &serde_json::to_string_pretty(&results)?)?;
-    print!("{}", terminal::summary(&results));
+    // A closed stdout (`| head`) must not turn a finished run into a crash:
+    // the files above are already written.
+    let mut stdout = std::io::stdout().lock();
+    let _ = write!(stdout, "{}", terminal::summary(&results));
     for w in &results.warnings {
         eprintln!("warning: {w}");
     }
-    println!(
+    let _ = writeln!(
+        stdout,
         "\nresults: {}\ntranscripts: {}",
         results_path.display(),
         transcripts_path.display()
     );
+    drop(stdout);
 
     if let (Some(min), Some(strict)) = (args.min_accuracy, results.overall.strict.value) {
         if strict < min {
