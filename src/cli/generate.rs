@@ -1,8 +1,135 @@
-use super::{not_yet, CliResult};
+//! `punie-eval generate`: one completion, raw (special tokens visible), with
+//! the statistics the evaluator records.
+
+use super::CliResult;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// MLX model folder (default: the set-up's default model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The user message.
+    #[arg(long)]
+    prompt: String,
+    /// A system message.
+    #[arg(long)]
+    system: Option<String>,
+    /// Tools offered to the model: a JSON file with an array of OpenAI-style
+    /// tool specs, or a toolset file (schemas/toolsets/*.json).
+    #[arg(long)]
+    tools: Option<PathBuf>,
+    #[arg(long, default_value_t = 256)]
+    max_tokens: usize,
+    /// 0 = greedy.
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f32,
+    #[arg(long, default_value_t = 1.0)]
+    top_p: f32,
+    #[arg(long, default_value_t = 0)]
+    top_k: usize,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Render with thinking on/off (templates that support it).
+    #[arg(long)]
+    enable_thinking: Option<bool>,
+    /// Print the rendered prompt before the completion.
+    #[arg(long)]
+    show_prompt: bool,
+    /// Print statistics as JSON on stderr instead of text.
+    #[arg(long)]
+    json: bool,
+}
 
+#[cfg(not(feature = "mlx"))]
 pub fn run(_args: Args) -> CliResult {
-    not_yet("generate", 3)
+    Err("this punie-eval was built without the `mlx` feature: no model runtime".into())
+}
+
+#[cfg(feature = "mlx")]
+pub fn run(args: Args) -> CliResult {
+    use crate::chat::{ChatPrompt, Message, RenderOptions};
+    use crate::model::generate::{generate, GenerateOptions};
+    use std::io::Write;
+
+    let dir = match args.model {
+        Some(d) => d,
+        None => crate::model::default::ensure_default_model()?,
+    };
+    let load_start = std::time::Instant::now();
+    let model = crate::model::Model::load(&dir)?;
+    let prompt = ChatPrompt::load(&dir)?;
+    let load_s = load_start.elapsed().as_secs_f64();
+    let mut messages = Vec::new();
+    if let Some(s) = args.system {
+        messages.push(Message::system(s));
+    }
+    messages.push(Message::user(args.prompt));
+    let tools = match &args.tools {
+        Some(p) => Some(super::tools::load_tools(p)?),
+        None => None,
+    };
+    let opts = RenderOptions {
+        add_generation_prompt: true,
+        enable_thinking: args.enable_thinking,
+        template: None,
+    };
+    let text = prompt.render(&messages, tools.as_deref(), &opts)?;
+    if args.show_prompt {
+        println!("{text}");
+        println!("--- completion ---");
+    }
+    let ids = prompt.tokenizer().encode(&text)?;
+    let mut stop_ids = prompt.eos_token_ids().to_vec();
+    stop_ids.extend(&model.config.eos_token_ids);
+    let gen = GenerateOptions {
+        max_tokens: args.max_tokens,
+        temperature: args.temperature,
+        top_p: args.top_p,
+        top_k: args.top_k,
+        seed: args.seed,
+        stop_ids,
+    };
+    // Stream: decode the whole sequence each time and print the new suffix,
+    // so multi-token characters come out whole.
+    let tok = prompt.tokenizer();
+    let mut shown = String::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let mut stdout = std::io::stdout();
+    let (tokens, stats) = generate(&model, &ids, &gen, None, &mut |t| {
+        seen.push(t);
+        if let Ok(s) = tok.decode(&seen) {
+            if s.len() > shown.len() && s.starts_with(&shown) && !s.ends_with('\u{fffd}') {
+                let _ = write!(stdout, "{}", &s[shown.len()..]);
+                let _ = stdout.flush();
+                shown = s;
+            }
+        }
+        true
+    })?;
+    let full = tok.decode(&tokens)?;
+    if full.len() > shown.len() && full.starts_with(&shown) {
+        print!("{}", &full[shown.len()..]);
+    }
+    println!();
+    if args.json {
+        let v = serde_json::json!({"load_s": load_s, "stats": stats});
+        eprintln!("{}", serde_json::to_string(&v)?);
+    } else {
+        eprintln!(
+            "load {:.2}s | prompt {} tok, {:.1} tok/s | generated {} tok, {:.1} tok/s | TTFT {:.3}s | total {:.2}s | active {:.2} GiB, peak {:.2} GiB | stop: {:?}",
+            load_s,
+            stats.prompt_tokens,
+            stats.prompt_tps,
+            stats.generated_tokens,
+            stats.generation_tps,
+            stats.time_to_first_token_s,
+            stats.total_s,
+            stats.active_memory_bytes as f64 / (1u64 << 30) as f64,
+            stats.peak_memory_bytes as f64 / (1u64 << 30) as f64,
+            stats.stop_reason
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

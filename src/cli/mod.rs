@@ -13,6 +13,7 @@ mod packs;
 mod parse;
 mod run;
 mod schemas;
+mod tools;
 
 #[derive(Parser)]
 #[command(name = "punie-eval", version, about = "Evaluate a local coding model's tool calling", long_about = None)]

@@ -1,8 +1,126 @@
-use super::{not_yet, CliResult};
+//! `punie-eval model info|synth|import-gguf`.
+
+use super::CliResult;
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: ModelCommand,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    not_yet("model", 3)
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Architecture, parameters, quantization, disk size, tensor count.
+    Info {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Convert a GGUF file (llama.cpp / Ollama) into an MLX model folder.
+    ImportGguf {
+        file: PathBuf,
+        out: PathBuf,
+        /// Re-quantize to MLX affine 4/5/8-bit (group 64); default: f16 weights.
+        #[arg(long)]
+        bits: Option<i32>,
+        /// Storage type of unquantized tensors: f32 (fastest on CPU), f16, bf16.
+        #[arg(long, default_value = "f32")]
+        dtype: String,
+    },
+}
+
+pub fn run(args: Args) -> CliResult {
+    match args.command {
+        ModelCommand::Info { dir, json } => info(dir, json),
+        ModelCommand::ImportGguf {
+            file,
+            out,
+            bits,
+            dtype,
+        } => import(file, out, bits, &dtype),
+    }
+}
+
+#[cfg(not(feature = "mlx"))]
+fn info(_dir: PathBuf, _json: bool) -> CliResult {
+    Err("built without the `mlx` feature".into())
+}
+
+#[cfg(feature = "mlx")]
+fn info(dir: PathBuf, json: bool) -> CliResult {
+    let i = crate::model::info::model_info(&dir)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&i)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("path          {}", i.path);
+    println!("architecture  {}", i.model_type);
+    println!(
+        "shape         {} layers, hidden {}, vocab {}",
+        i.layers, i.hidden_size, i.vocab_size
+    );
+    if let Some((e, k)) = i.experts {
+        println!("experts       {e} (top-{k})");
+    }
+    println!(
+        "parameters    {:.3} B ({})",
+        i.parameters as f64 / 1e9,
+        i.parameters
+    );
+    match i.quantization {
+        Some((b, g)) => println!("quantization  {b}-bit, group {g} (affine)"),
+        None => println!("quantization  none"),
+    }
+    println!(
+        "disk size     {:.2} GB ({} bytes)",
+        i.disk_bytes as f64 / 1e9,
+        i.disk_bytes
+    );
+    println!("tensors       {}", i.tensors);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "mlx"))]
+fn import(_f: PathBuf, _o: PathBuf, _b: Option<i32>, _d: &str) -> CliResult {
+    Err("built without the `mlx` feature".into())
+}
+
+#[cfg(feature = "mlx")]
+fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliResult {
+    use crate::gguf::sink::{FloatType, TensorSink, Unquantized};
+    let float = match dtype {
+        "f32" => FloatType::F32,
+        "f16" => FloatType::F16,
+        "bf16" => FloatType::BF16,
+        other => return Err(format!("--dtype {other}: expected f32, f16 or bf16").into()),
+    };
+    let model = crate::gguf::import::GgufModel::open(&file)?;
+    let mut quant;
+    let mut plain;
+    let sink: &mut dyn TensorSink = match bits {
+        Some(b @ (4 | 5 | 8)) => {
+            quant = crate::model::quantize::MlxQuantizer {
+                bits: b,
+                group_size: 64,
+                float,
+            };
+            &mut quant
+        }
+        Some(b) => return Err(format!("--bits {b}: expected 4, 5 or 8").into()),
+        None => {
+            plain = Unquantized(float);
+            &mut plain
+        }
+    };
+    let summary = crate::gguf::folder::write_mlx_folder(&model, &out, sink)?;
+    eprintln!(
+        "wrote {} ({} tensors in {} shard(s))",
+        summary.dir.display(),
+        summary.tensors_out,
+        summary.shards.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }

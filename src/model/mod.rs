@@ -1,1 +1,131 @@
-//! The in-process MLX model runtime.
+//! The in-process MLX model runtime: load an MLX model folder as mlx-lm
+//! writes it and run it exactly as mlx-lm would.
+//!
+//! Files read like mlx-lm's model files: [`config`] (config.json),
+//! [`weights`] (safetensors), [`linear`] / [`embedding`] (dense or
+//! quantized), [`attention`], [`mlp`], [`moe`], [`decoder`], [`cache`],
+//! [`generate`].
+
+pub mod attention;
+pub mod cache;
+pub mod config;
+pub mod decoder;
+pub mod default;
+pub mod embedding;
+pub mod generate;
+pub mod info;
+pub mod linear;
+pub mod mlp;
+pub mod moe;
+pub mod quantize;
+pub mod weights;
+
+use cache::KvCache;
+use config::ModelConfig;
+use decoder::Decoder;
+use mlx_rs::Array;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {msg}")]
+    Config { path: PathBuf, msg: String },
+    #[error("{path}: {msg}")]
+    Weights { path: PathBuf, msg: String },
+    #[error(
+        "{dir}: missing tensor \"{key}\" (is config.json from the same model as the weights?)"
+    )]
+    MissingTensor { dir: PathBuf, key: String },
+    #[error("MLX: {0}")]
+    Mlx(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<mlx_rs::error::Exception> for Error {
+    fn from(e: mlx_rs::error::Exception) -> Self {
+        Error::Mlx(e.to_string())
+    }
+}
+
+pub struct Model {
+    pub dir: PathBuf,
+    pub config: ModelConfig,
+    decoder: Decoder,
+}
+
+impl Model {
+    /// Loads config.json and the safetensors weights of `dir`. Checks every
+    /// tensor's shape against the config and that none is left unclaimed.
+    pub fn load(dir: &Path) -> Result<Model, Error> {
+        let config = ModelConfig::load(dir)?;
+        let mut w = weights::Weights::load(dir)?;
+        let decoder = Decoder::load(&mut w, &config).map_err(|e| match e {
+            Error::MissingTensor { key, .. } => Error::MissingTensor {
+                dir: dir.to_path_buf(),
+                key,
+            },
+            e => e,
+        })?;
+        let leftover: Vec<String> = w
+            .leftover()
+            .into_iter()
+            .filter(|k| !k.ends_with("rotary_emb.inv_freq"))
+            .collect();
+        if !leftover.is_empty() {
+            return Err(Error::Weights {
+                path: dir.to_path_buf(),
+                msg: format!(
+                    "{} tensors not used by a {} model with this config.json (first: {}): \
+                     config and weights disagree",
+                    leftover.len(),
+                    config.arch.model_type(),
+                    leftover[0]
+                ),
+            });
+        }
+        Ok(Model {
+            dir: dir.to_path_buf(),
+            config,
+            decoder,
+        })
+    }
+
+    pub fn vocab_size(&self) -> usize {
+        self.config.vocab_size as usize
+    }
+
+    pub fn new_cache(&self) -> KvCache {
+        KvCache::new(self.decoder.n_layers())
+    }
+
+    /// Runs `tokens` (batch 1) through the model, extending `cache`;
+    /// returns lazy logits [1, L, vocab].
+    pub fn forward(&self, tokens: &[u32], cache: &mut KvCache) -> Result<Array, Error> {
+        let ids = Array::from_slice(tokens, &[1, tokens.len() as i32]);
+        self.decoder.forward(&ids, cache)
+    }
+
+    /// Like [`Model::forward`] for ids already on the device ([1, L]);
+    /// returns the last position's logits [1, 1, vocab] lazily.
+    pub fn decoder_forward(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
+        self.decoder.forward(ids, cache)
+    }
+
+    /// Logits for every position of `tokens` from a fresh cache, flattened
+    /// [L × vocab] as f32 (for parity checks and scoring).
+    pub fn forward_logits(&self, tokens: &[u32]) -> Result<Vec<f32>, Error> {
+        let mut cache = self.new_cache();
+        let logits = self.forward(tokens, &mut cache)?.as_type::<f32>()?;
+        logits.eval()?;
+        Ok(logits
+            .try_as_slice::<f32>()
+            .map_err(|e| Error::Mlx(format!("{e:?}")))?
+            .to_vec())
+    }
+}

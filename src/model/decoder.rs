@@ -1,0 +1,99 @@
+//! The decoder stack shared by every architecture (mlx-lm's `Model`):
+//! embed → N × (norm → attention → residual → norm → mlp|moe → residual)
+//! → norm → lm_head (or tied embeddings).
+
+use super::attention::Attention;
+use super::cache::KvCache;
+use super::config::ModelConfig;
+use super::embedding::Embedding;
+use super::linear::Linear;
+use super::mlp::Mlp;
+use super::moe::SparseMoe;
+use super::weights::Weights;
+use super::Error;
+use mlx_rs::{fast, ops, Array};
+
+enum FeedForward {
+    Dense(Mlp),
+    Moe(SparseMoe),
+}
+
+struct Layer {
+    input_layernorm: Array,
+    self_attn: Attention,
+    post_attention_layernorm: Array,
+    mlp: FeedForward,
+}
+
+pub struct Decoder {
+    embed_tokens: Embedding,
+    layers: Vec<Layer>,
+    norm: Array,
+    lm_head: Option<Linear>,
+    eps: f32,
+}
+
+impl Decoder {
+    pub fn load(w: &mut Weights, cfg: &ModelConfig) -> Result<Decoder, Error> {
+        let d = cfg.hidden_size;
+        let embed_tokens = Embedding::load(w, cfg, "model.embed_tokens", cfg.vocab_size, d)?;
+        let mut layers = Vec::with_capacity(cfg.num_hidden_layers as usize);
+        for i in 0..cfg.num_hidden_layers {
+            let p = format!("model.layers.{i}");
+            let mlp = if cfg.is_moe_layer(i) {
+                FeedForward::Moe(SparseMoe::load(w, cfg, &format!("{p}.mlp"))?)
+            } else {
+                FeedForward::Dense(Mlp::load(w, cfg, &format!("{p}.mlp"))?)
+            };
+            layers.push(Layer {
+                input_layernorm: w.take(&format!("{p}.input_layernorm.weight"), Some(&[d]))?,
+                self_attn: Attention::load(w, cfg, &format!("{p}.self_attn"))?,
+                post_attention_layernorm: w
+                    .take(&format!("{p}.post_attention_layernorm.weight"), Some(&[d]))?,
+                mlp,
+            });
+        }
+        let norm = w.take("model.norm.weight", Some(&[d]))?;
+        let lm_head = if cfg.tie_word_embeddings {
+            // mlx-lm's sanitize drops a stray lm_head when tied.
+            let _ = w.take_opt("lm_head.weight");
+            None
+        } else {
+            Some(Linear::load(w, cfg, "lm_head", d, cfg.vocab_size, false)?)
+        };
+        Ok(Decoder {
+            embed_tokens,
+            layers,
+            norm,
+            lm_head,
+            eps: cfg.rms_norm_eps,
+        })
+    }
+
+    /// ids [B, L] → logits [B, L, vocab]; appends to `cache`.
+    pub fn forward(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
+        let mut h = self.embed_tokens.forward(ids)?;
+        let offset = cache.offset;
+        for (layer, lc) in self.layers.iter().zip(cache.layers.iter_mut()) {
+            let a = fast::rms_norm(&h, Some(&layer.input_layernorm), self.eps)?;
+            let r = layer.self_attn.forward(&a, lc, offset)?;
+            h = ops::add(&h, &r)?;
+            let m = fast::rms_norm(&h, Some(&layer.post_attention_layernorm), self.eps)?;
+            let r = match &layer.mlp {
+                FeedForward::Dense(mlp) => mlp.forward(&m)?,
+                FeedForward::Moe(moe) => moe.forward(&m)?,
+            };
+            h = ops::add(&h, &r)?;
+        }
+        cache.offset += ids.shape()[1];
+        let h = fast::rms_norm(&h, Some(&self.norm), self.eps)?;
+        match &self.lm_head {
+            Some(head) => head.forward(&h),
+            None => self.embed_tokens.as_linear(&h),
+        }
+    }
+
+    pub fn n_layers(&self) -> usize {
+        self.layers.len()
+    }
+}

@@ -1,0 +1,32 @@
+//! The dense feed-forward block: down(silu(gate(x)) * up(x)).
+
+use super::config::ModelConfig;
+use super::linear::Linear;
+use super::weights::Weights;
+use super::Error;
+use mlx_rs::{nn, ops, Array};
+
+pub struct Mlp {
+    gate_proj: Linear,
+    up_proj: Linear,
+    down_proj: Linear,
+}
+
+impl Mlp {
+    pub fn load(w: &mut Weights, cfg: &ModelConfig, p: &str) -> Result<Mlp, Error> {
+        let (d, f, b) = (cfg.hidden_size, cfg.intermediate_size, cfg.mlp_bias);
+        Ok(Mlp {
+            gate_proj: Linear::load(w, cfg, &format!("{p}.gate_proj"), d, f, b)?,
+            up_proj: Linear::load(w, cfg, &format!("{p}.up_proj"), d, f, b)?,
+            down_proj: Linear::load(w, cfg, &format!("{p}.down_proj"), f, d, b)?,
+        })
+    }
+
+    pub fn forward(&self, x: &Array) -> Result<Array, Error> {
+        let h = ops::multiply(
+            nn::silu(self.gate_proj.forward(x)?)?,
+            self.up_proj.forward(x)?,
+        )?;
+        self.down_proj.forward(&h)
+    }
+}

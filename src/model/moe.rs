@@ -1,0 +1,120 @@
+//! Qwen3-MoE's sparse block: a router picks the top-k experts per token;
+//! experts are stacked (`switch_mlp.{gate,up,down}_proj`, [E, out, in]) and
+//! run with gather_(q)mm — mlx-lm's `Qwen3MoeSparseMoeBlock` + `SwitchGLU`.
+
+use super::config::{ModelConfig, QuantSpec};
+use super::linear::{packed_cols, quant_spec, Linear};
+use super::weights::Weights;
+use super::Error;
+use mlx_rs::{nn, ops, Array};
+
+/// One stacked expert projection.
+enum SwitchLinear {
+    Dense(Array),
+    Quantized {
+        weight: Array,
+        scales: Array,
+        biases: Array,
+        spec: QuantSpec,
+    },
+}
+
+impl SwitchLinear {
+    fn load(
+        w: &mut Weights,
+        cfg: &ModelConfig,
+        p: &str,
+        experts: i32,
+        in_dim: i32,
+        out_dim: i32,
+    ) -> Result<SwitchLinear, Error> {
+        Ok(match quant_spec(w, cfg, p)? {
+            None => SwitchLinear::Dense(
+                w.take(&format!("{p}.weight"), Some(&[experts, out_dim, in_dim]))?,
+            ),
+            Some(spec) => {
+                let groups = in_dim / spec.group_size;
+                SwitchLinear::Quantized {
+                    weight: w.take(
+                        &format!("{p}.weight"),
+                        Some(&[experts, out_dim, packed_cols(in_dim, spec.bits)]),
+                    )?,
+                    scales: w.take(&format!("{p}.scales"), Some(&[experts, out_dim, groups]))?,
+                    biases: w.take(&format!("{p}.biases"), Some(&[experts, out_dim, groups]))?,
+                    spec,
+                }
+            }
+        })
+    }
+
+    /// x [.., 1, in] with expert indices [..] → [.., 1, out].
+    fn forward(&self, x: &Array, idx: &Array) -> Result<Array, Error> {
+        Ok(match self {
+            SwitchLinear::Dense(w) => ops::gather_mm(x, w.swap_axes(-1, -2)?, None, idx, false)?,
+            SwitchLinear::Quantized {
+                weight,
+                scales,
+                biases,
+                spec,
+            } => ops::gather_qmm(
+                x,
+                weight,
+                scales,
+                biases,
+                None,
+                idx,
+                true,
+                spec.group_size,
+                spec.bits,
+                false,
+            )?,
+        })
+    }
+}
+
+pub struct SparseMoe {
+    gate: Linear,
+    gate_proj: SwitchLinear,
+    up_proj: SwitchLinear,
+    down_proj: SwitchLinear,
+    top_k: i32,
+    num_experts: i32,
+    norm_topk_prob: bool,
+}
+
+impl SparseMoe {
+    pub fn load(w: &mut Weights, cfg: &ModelConfig, p: &str) -> Result<SparseMoe, Error> {
+        let (d, f, e) = (cfg.hidden_size, cfg.moe_intermediate_size, cfg.num_experts);
+        let s = format!("{p}.switch_mlp");
+        Ok(SparseMoe {
+            gate: Linear::load(w, cfg, &format!("{p}.gate"), d, e, false)?,
+            gate_proj: SwitchLinear::load(w, cfg, &format!("{s}.gate_proj"), e, d, f)?,
+            up_proj: SwitchLinear::load(w, cfg, &format!("{s}.up_proj"), e, d, f)?,
+            down_proj: SwitchLinear::load(w, cfg, &format!("{s}.down_proj"), e, f, d)?,
+            top_k: cfg.num_experts_per_tok,
+            num_experts: e,
+            norm_topk_prob: cfg.norm_topk_prob,
+        })
+    }
+
+    /// x [B, L, D] → [B, L, D].
+    pub fn forward(&self, x: &Array) -> Result<Array, Error> {
+        let gates = ops::softmax_axis(self.gate.forward(x)?, -1, true)?;
+        let k = self.top_k;
+        let part = ops::argpartition_axis(&gates, -k, -1)?;
+        let last_k = Array::from_iter(self.num_experts - k..self.num_experts, &[k]);
+        let inds = part.take_axis(&last_k, -1)?;
+        let mut scores = gates.take_along_axis(&inds, -1)?;
+        if self.norm_topk_prob {
+            scores = ops::divide(&scores, scores.sum_axis(-1, true)?)?;
+        }
+        // [B, L, D] → [B, L, 1, 1, D]: one row per (token, chosen expert).
+        let xe = x.expand_dims_axes(&[-2, -3])?;
+        let up = self.up_proj.forward(&xe, &inds)?;
+        let gate = self.gate_proj.forward(&xe, &inds)?;
+        let h = ops::multiply(nn::silu(gate)?, up)?;
+        let y = self.down_proj.forward(&h, &inds)?.squeeze_axes(&[-2])?;
+        let y = ops::multiply(&y, scores.expand_dims(-1)?)?;
+        Ok(y.sum_axis(-2, false)?)
+    }
+}
