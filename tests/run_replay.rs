@@ -439,8 +439,44 @@ fn toolset_override_applies_to_every_pack() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("mini.toml: toolset \"no-such-toolset\""),
+        text(&out.stderr).contains("--toolset \"no-such-toolset\""),
         "{}",
         text(&out.stderr)
+    );
+}
+
+#[test]
+fn all_problems_of_a_pack_come_at_once_including_its_toolset() {
+    let f = fixture();
+    let both = PACK
+        .replace("tool = \"typecheck\"", "tool = \"typechek\"")
+        .replace("id = \"log\"", "id = \"lint\"");
+    std::fs::write(f.root.join("both.toml"), both).unwrap();
+    let out = punie(
+        &["run", "--suite", "both.toml", "--replay", "t.jsonl"],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("invalid query pack (2 problems)"), "{err}");
+    assert!(err.contains("both.toml:19:"), "{err}");
+    assert!(err.contains("both.toml:22:"), "{err}");
+    assert!(err.contains("duplicate query id \"lint\""), "{err}");
+
+    let missing = PACK.replace(
+        "toolset = \"punie-phase27\"",
+        "toolset = \"tools/mine.json\"",
+    );
+    std::fs::write(f.root.join("missing.toml"), missing).unwrap();
+    let out = punie(
+        &["run", "--suite", "missing.toml", "--replay", "t.jsonl"],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("missing.toml:6:"), "{err}");
+    assert!(
+        err.contains("pack.toolset: toolset \"tools/mine.json\""),
+        "{err}"
     );
 }

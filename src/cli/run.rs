@@ -144,44 +144,38 @@ type Loaded = (Vec<LoadedPack>, Vec<Arc<Toolset>>);
 
 /// Loads every pack and its toolset, reporting all broken packs at once.
 fn load_suites(paths: &[PathBuf], override_toolset: Option<&str>) -> Result<Loaded, String> {
+    let overridden = override_toolset
+        .map(|spec| {
+            Toolset::open(spec)
+                .map(Arc::new)
+                .map_err(|e| format!("--toolset {spec:?}: {e}"))
+        })
+        .transpose()?;
     let mut cache: HashMap<String, Arc<Toolset>> = HashMap::new();
     let mut errors = Vec::new();
-    let mut packs = Vec::new();
+    let mut packs: Vec<LoadedPack> = Vec::new();
     let mut toolsets = Vec::new();
     for path in paths {
-        let pack = match LoadedPack::from_file(path) {
+        let loaded = LoadedPack::from_file_with_toolset(path, |pack| {
+            if let Some(t) = &overridden {
+                return Ok(Arc::clone(t));
+            }
+            let spec = resolve_relative(&pack.pack.pack.toolset, pack.base_dir.as_deref());
+            if let Some(t) = cache.get(&spec) {
+                return Ok(Arc::clone(t));
+            }
+            let t = Arc::new(Toolset::open(&spec).map_err(|e| e.to_string())?);
+            cache.insert(spec, Arc::clone(&t));
+            Ok(t)
+        });
+        let (pack, toolset) = match loaded {
             Ok(p) => p,
             Err(e) => {
                 errors.push(e.to_string());
                 continue;
             }
         };
-        let spec = match override_toolset {
-            Some(t) => t.to_string(),
-            None => resolve_relative(&pack.pack.pack.toolset, pack.base_dir.as_deref()),
-        };
-        let toolset = match cache.get(&spec) {
-            Some(t) => Arc::clone(t),
-            None => match Toolset::open(&spec) {
-                Ok(t) => {
-                    let t = Arc::new(t);
-                    cache.insert(spec.clone(), Arc::clone(&t));
-                    t
-                }
-                Err(e) => {
-                    errors.push(format!("{}: toolset {spec:?}: {e}", pack.origin));
-                    continue;
-                }
-            },
-        };
-        if let Err(e) = pack.check_tools(toolset.as_ref()) {
-            errors.push(e.to_string());
-            continue;
-        }
-        if let Some(other) = packs
-            .iter()
-            .find(|p: &&LoadedPack| p.pack.pack.id == pack.pack.pack.id)
-        {
+        if let Some(other) = packs.iter().find(|p| p.pack.pack.id == pack.pack.pack.id) {
             errors.push(format!(
                 "{}: pack id {:?} is also the id of {}; fix: give each suite of a run its own \
                  pack id (transcripts and results are keyed by it)",

@@ -34,6 +34,18 @@ impl ToolCatalog for crate::schema::Toolset {
     }
 }
 
+impl<T: ToolCatalog + ?Sized> ToolCatalog for std::sync::Arc<T> {
+    fn toolset_name(&self) -> String {
+        (**self).toolset_name()
+    }
+    fn tool_names(&self) -> Vec<String> {
+        (**self).tool_names()
+    }
+    fn argument_names(&self, tool: &str) -> Option<Vec<String>> {
+        (**self).argument_names(tool)
+    }
+}
+
 /// A plain list of tools and their arguments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ToolList {

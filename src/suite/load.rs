@@ -53,19 +53,9 @@ pub struct LoadedPack {
 impl LoadedPack {
     /// Reads a `.toml` or `.json` pack file and checks its structure.
     pub fn from_file(path: &Path) -> Result<Self, PackError> {
-        let origin = path.display().to_string();
-        let format = match path.extension().and_then(|e| e.to_str()) {
-            Some("toml") => Format::Toml,
-            Some("json") => Format::Json,
-            _ => return Err(PackError::UnknownFormat { path: origin }),
-        };
-        let text = std::fs::read_to_string(path).map_err(|source| PackError::Read {
-            path: origin.clone(),
-            source,
-        })?;
-        let mut pack = Self::parse(text, format, origin)?;
-        pack.base_dir = path.parent().map(Path::to_path_buf);
-        Ok(pack)
+        let (loaded, problems) = Self::read_file(path)?;
+        loaded.fail_if_any(problems)?;
+        Ok(loaded)
     }
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, PackError> {
@@ -76,7 +66,66 @@ impl LoadedPack {
         Self::parse(text.to_string(), Format::Json, origin.to_string())
     }
 
+    /// Reads a pack file, resolves its toolset with `resolve` (given the
+    /// parsed pack, returns the toolset or why it cannot be had) and checks
+    /// everything — structure, the toolset itself, expectations against it —
+    /// reporting all problems of the pack at once.
+    pub fn from_file_with_toolset<T: ToolCatalog>(
+        path: &Path,
+        resolve: impl FnOnce(&LoadedPack) -> Result<T, String>,
+    ) -> Result<(Self, T), PackError> {
+        let (mut loaded, mut problems) = Self::read_file(path)?;
+        let toolset = if loaded.pack.pack.toolset.trim().is_empty() {
+            None
+        } else {
+            match resolve(&loaded) {
+                Ok(t) => {
+                    problems.extend(check::tools(&loaded.pack, &t));
+                    Some(t)
+                }
+                Err(why) => {
+                    problems.push((
+                        vec![Seg::Key("pack".into()), Seg::Key("toolset".into())],
+                        format!("toolset {:?}: {why}", loaded.pack.pack.toolset),
+                        "name a built-in toolset or a toolset file (relative to the pack)".into(),
+                    ));
+                    None
+                }
+            }
+        };
+        loaded.base_dir = path.parent().map(Path::to_path_buf);
+        loaded.fail_if_any(problems)?;
+        Ok((
+            loaded,
+            toolset.expect("no problems, so the toolset resolved"),
+        ))
+    }
+
+    fn read_file(path: &Path) -> Result<(Self, Vec<check::Found>), PackError> {
+        let origin = path.display().to_string();
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => Format::Toml,
+            Some("json") => Format::Json,
+            _ => return Err(PackError::UnknownFormat { path: origin }),
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| PackError::Read {
+            path: origin.clone(),
+            source,
+        })?;
+        let mut loaded = Self::deserialize(text, format, origin)?;
+        loaded.base_dir = path.parent().map(Path::to_path_buf);
+        let problems = check::structure(&loaded.pack);
+        Ok((loaded, problems))
+    }
+
     fn parse(text: String, format: Format, origin: String) -> Result<Self, PackError> {
+        let loaded = Self::deserialize(text, format, origin)?;
+        let problems = check::structure(&loaded.pack);
+        loaded.fail_if_any(problems)?;
+        Ok(loaded)
+    }
+
+    fn deserialize(text: String, format: Format, origin: String) -> Result<Self, PackError> {
         let pack: Pack = match format {
             Format::Toml => toml::from_str(&text).map_err(|e| {
                 let location = e
@@ -97,16 +146,13 @@ impl LoadedPack {
                 invalid(&origin, vec![deser_problem(location, &msg)])
             })?,
         };
-        let loaded = Self {
+        Ok(Self {
             pack,
             origin,
             base_dir: None,
             format,
             text,
-        };
-        let problems = check::structure(&loaded.pack);
-        loaded.fail_if_any(problems)?;
-        Ok(loaded)
+        })
     }
 
     /// Checks the expectations against the toolset: tool names and
@@ -115,7 +161,7 @@ impl LoadedPack {
         self.fail_if_any(check::tools(&self.pack, catalog))
     }
 
-    fn fail_if_any(&self, problems: Vec<(Vec<Seg>, String, String)>) -> Result<(), PackError> {
+    fn fail_if_any(&self, problems: Vec<check::Found>) -> Result<(), PackError> {
         if problems.is_empty() {
             return Ok(());
         }
