@@ -209,3 +209,41 @@ fn tokenizer_matches_transformers_gguf_tokenizer() {
         "Qwen2.5 tool template"
     );
 }
+
+/// The whole model through `write_mlx_folder` (f16). Slow (~0.5 B parameters
+/// dequantized and written): run with `--ignored`.
+#[test]
+#[ignore = "converts the full 0.5B model; run with --ignored"]
+fn converts_the_real_model_to_an_mlx_folder() {
+    use punie_eval::gguf::{write_mlx_folder, FloatType, Unquantized};
+    let Some(path) = model_path() else { return };
+    let model = GgufModel::open(&path).unwrap();
+    let keep = std::env::var_os("PUNIE_KEEP_MLX").map(PathBuf::from);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = keep.unwrap_or_else(|| tmp.path().join("qwen2.5-coder-0.5b-mlx"));
+    let start = std::time::Instant::now();
+    let summary = write_mlx_folder(&model, &out, &mut Unquantized(FloatType::F16)).unwrap();
+    eprintln!("converted in {:.1?}: {summary:?}", start.elapsed());
+    assert_eq!(summary.tensors_in, 291);
+    assert_eq!(summary.tensors_out, 291);
+    assert_eq!(summary.shards, ["model.safetensors"]);
+    let bytes = std::fs::metadata(out.join("model.safetensors"))
+        .unwrap()
+        .len();
+    // Every parameter as f16 (this file has a separate lm_head), plus the header.
+    let params: u64 = model.file().tensors.iter().map(|t| t.n_elements).sum();
+    assert_eq!(params, 630_167_424);
+    assert!(
+        bytes > 2 * params && bytes < 2 * params + 100_000,
+        "{bytes}"
+    );
+    for f in [
+        "config.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "generation_config.json",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    tokenizers::Tokenizer::from_file(out.join("tokenizer.json")).unwrap();
+}
