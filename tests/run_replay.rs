@@ -480,3 +480,41 @@ fn all_problems_of_a_pack_come_at_once_including_its_toolset() {
         "{err}"
     );
 }
+
+#[test]
+fn malformed_transcript_lines_name_the_line() {
+    let f = fixture();
+    for (content, expected) in [
+        (
+            "{\"query_id\": \"lint\", \"complettion\": \"x\"}\n",
+            "bad.jsonl:1: the line has no \"completion\" key",
+        ),
+        (
+            "\n{\"query_id\": \"lint\", \"completion\": \"x\"}\nnot json\n",
+            "bad.jsonl:3: not a transcript line",
+        ),
+        (
+            "{\"query_id\": 7, \"completion\": \"x\"}\n",
+            "bad.jsonl:1: not a transcript line (invalid type",
+        ),
+    ] {
+        std::fs::write(f.root.join("bad.jsonl"), content).unwrap();
+        let out = punie(
+            &["run", "--suite", "mini.toml", "--replay", "bad.jsonl"],
+            &f.root,
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains(expected), "{err}");
+        assert!(
+            err.contains("fix: each line must be a JSON object"),
+            "{err}"
+        );
+    }
+    let out = punie(
+        &["run", "--suite", "mini.toml", "--replay", "nope.jsonl"],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nope.jsonl: cannot read the transcripts"));
+}

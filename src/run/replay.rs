@@ -78,13 +78,16 @@ impl ReplayBackend {
             if raw.trim().is_empty() {
                 continue;
             }
-            let record: Line = serde_json::from_str(raw).map_err(|e| {
-                err(
-                    line,
-                    format!("not a transcript line ({e})"),
-                    "each line must be a JSON object with \"query_id\" and \"completion\"",
-                )
-            })?;
+            let fix = "each line must be a JSON object with \"query_id\" and \"completion\" \
+                       (a string, or null for none)";
+            let value: serde_json::Value = serde_json::from_str(raw)
+                .map_err(|e| err(line, format!("not a transcript line ({e})"), fix))?;
+            // `completion: null` is a recorded failure; a missing key is a typo.
+            if value.get("completion").is_none() {
+                return Err(err(line, "the line has no \"completion\" key".into(), fix));
+            }
+            let record: Line = serde_json::from_value(value)
+                .map_err(|e| err(line, format!("not a transcript line ({e})"), fix))?;
             let key = (record.suite.clone(), record.query_id.clone());
             if let Some(first) = entries.get(&key) {
                 return Err(err(
