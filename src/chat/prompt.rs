@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// One template, or several by name.
 #[derive(Debug)]
 pub enum TemplateSet {
-    Single(ChatTemplate),
+    Single(Box<ChatTemplate>),
     Named {
         origin: String,
         templates: Vec<(String, ChatTemplate)>,
@@ -69,10 +69,10 @@ impl TemplateSet {
         let origin = |key: &str| format!("{} (`{key}`)", path.display());
         match config.get("chat_template") {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(TemplateSet::Single(ChatTemplate::new(
+            Some(Value::String(s)) => Ok(Some(TemplateSet::Single(Box::new(ChatTemplate::new(
                 s.clone(),
                 origin("chat_template"),
-            )?))),
+            )?)))),
             Some(Value::Array(items)) => {
                 let mut named = Vec::new();
                 for (i, item) in items.iter().enumerate() {
@@ -103,7 +103,7 @@ impl TemplateSet {
 
     fn from_named(origin: String, mut named: Vec<(String, ChatTemplate)>) -> Self {
         if named.len() == 1 && named[0].0 == "default" {
-            TemplateSet::Single(named.remove(0).1)
+            TemplateSet::Single(Box::new(named.remove(0).1))
         } else {
             TemplateSet::Named {
                 origin,
