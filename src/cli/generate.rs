@@ -97,7 +97,8 @@ pub fn run(args: Args) -> CliResult {
     let mut shown = String::new();
     let mut seen: Vec<u32> = Vec::new();
     let mut stdout = std::io::stdout();
-    let (tokens, stats) = generate(&model, &ids, &gen, None, &mut |t| {
+    let mut cache = model.new_cache();
+    let (tokens, stats) = generate(&model, &ids, &gen, &mut cache, &mut |t| {
         seen.push(t);
         if let Ok(s) = tok.decode(&seen) {
             if s.len() > shown.len() && s.starts_with(&shown) && !s.ends_with('\u{fffd}') {

@@ -19,6 +19,25 @@ enum ModelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write a random-weight model folder (real Qwen3 tokenizer and template).
+    Synth {
+        /// llama, qwen2, qwen3 or qwen3_moe.
+        #[arg(long)]
+        arch: String,
+        /// tiny (tests) or qwen3-30b-a3b (the production shape; qwen3_moe).
+        #[arg(long, default_value = "tiny")]
+        preset: String,
+        /// Quantize to MLX affine bits (group 64); MoE gates stay 8-bit.
+        #[arg(long)]
+        bits: Option<i32>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Folder with tokenizer.json + tokenizer_config.json
+        /// [default: the cache's Qwen3 tokenizer].
+        #[arg(long)]
+        tokenizer: Option<PathBuf>,
+        out: PathBuf,
+    },
     /// Convert a GGUF file (llama.cpp / Ollama) into an MLX model folder.
     ImportGguf {
         file: PathBuf,
@@ -41,6 +60,14 @@ pub fn run(args: Args) -> CliResult {
             bits,
             dtype,
         } => import(file, out, bits, &dtype),
+        ModelCommand::Synth {
+            arch,
+            preset,
+            bits,
+            seed,
+            tokenizer,
+            out,
+        } => synth(&arch, &preset, bits, seed, tokenizer, out),
     }
 }
 
@@ -122,5 +149,37 @@ fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliRes
         summary.tensors_out,
         summary.shards.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "mlx"))]
+fn synth(
+    _a: &str,
+    _p: &str,
+    _b: Option<i32>,
+    _s: u64,
+    _t: Option<PathBuf>,
+    _o: PathBuf,
+) -> CliResult {
+    Err("built without the `mlx` feature".into())
+}
+
+#[cfg(feature = "mlx")]
+fn synth(
+    arch: &str,
+    preset: &str,
+    bits: Option<i32>,
+    seed: u64,
+    tokenizer: Option<PathBuf>,
+    out: PathBuf,
+) -> CliResult {
+    use crate::model::synth::{synthesize, Preset};
+    let preset = Preset::parse(preset)?;
+    let tok = tokenizer.unwrap_or_else(|| crate::cache::cache_dir().join("assets/qwen3-tokenizer"));
+    let dir = synthesize(arch, preset, bits, seed, &tok, &out, &mut |done, total| {
+        eprint!("\rwriting shard {done}/{total}");
+    })?;
+    eprintln!();
+    eprintln!("wrote {}", dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -62,13 +62,15 @@ pub struct GenerationStats {
     pub stop_reason: StopReason,
 }
 
-/// Generates from `prompt`, continuing `cache` if given (its positions must
-/// be a prefix of `prompt`). `on_token` sees each token; returning false stops.
+/// Generates from `prompt`, continuing `cache`: its positions must be a
+/// prefix of `prompt` (a fresh cache, or a shared system prompt computed
+/// once). On return the cache holds the prompt and (all but possibly the
+/// last of) the generated tokens. `on_token` sees each token; false stops.
 pub fn generate(
     model: &Model,
     prompt: &[u32],
     opts: &GenerateOptions,
-    cache: Option<KvCache>,
+    cache: &mut KvCache,
     on_token: &mut dyn FnMut(u32) -> bool,
 ) -> Result<(Vec<u32>, GenerationStats), Error> {
     if prompt.is_empty() {
@@ -77,7 +79,6 @@ pub fn generate(
         ));
     }
     let start = Instant::now();
-    let mut cache = cache.unwrap_or_else(|| model.new_cache());
     let cached = cache.offset.max(0) as usize;
     if cached >= prompt.len() {
         // Re-run at least the last prompt token to get its logits.
@@ -96,7 +97,7 @@ pub fn generate(
     let mut out = Vec::new();
     let mut ttft = 0.0;
     let mut reason = StopReason::MaxTokens;
-    let logits = model.forward(todo, &mut cache)?;
+    let logits = model.forward(todo, cache)?;
     let last = |logits: &Array| -> Result<Array, Error> {
         let l = logits.shape()[1];
         Ok(logits.take_axis(Array::from_slice(&[l - 1], &[1]), 1)?)
@@ -109,7 +110,7 @@ pub fn generate(
         while out.len() < opts.max_tokens {
             let queued = out.len() + 1 < opts.max_tokens;
             let next = if queued {
-                let l = model.decoder_forward(&y, &mut cache)?;
+                let l = model.decoder_forward(&y, cache)?;
                 let n = argmax_axis(&l, -1, false)?.reshape(&[1, 1])?;
                 transforms::async_eval([&n])?;
                 Some(n)
@@ -157,7 +158,7 @@ pub fn generate(
             if out.len() == opts.max_tokens {
                 break;
             }
-            logits = model.forward(&[tok], &mut cache)?;
+            logits = model.forward(&[tok], cache)?;
         }
     }
     let total = start.elapsed().as_secs_f64();
@@ -190,7 +191,8 @@ pub fn greedy(model: &mut Model, prompt: &[u32], n: usize) -> Result<Vec<u32>, E
         max_tokens: n,
         ..Default::default()
     };
-    Ok(generate(model, prompt, &opts, None, &mut |_| true)?.0)
+    let mut cache = model.new_cache();
+    Ok(generate(model, prompt, &opts, &mut cache, &mut |_| true)?.0)
 }
 
 /// Temperature / top-k / top-p sampling on the host with our own seeded

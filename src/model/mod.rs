@@ -18,6 +18,7 @@ pub mod linear;
 pub mod mlp;
 pub mod moe;
 pub mod quantize;
+pub mod synth;
 pub mod weights;
 
 use cache::KvCache;

@@ -4,6 +4,7 @@
 use super::backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
 use super::prompt_tools::openai_tools;
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tool};
+use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats};
 use crate::model::Model;
 use crate::suite::Role;
@@ -20,6 +21,13 @@ pub struct MlxBackend {
     tools: Option<(Arc<crate::schema::Toolset>, Vec<Tool>)>,
     /// Statistics of every completion, in order (for bench).
     pub stats: Vec<GenerationStats>,
+    /// Reuse the KV cache of the longest prompt prefix shared with the
+    /// previous query (system prompt + tool schemas are usually identical):
+    /// prefill then costs only the new tokens. Off for latency benchmarks
+    /// that must measure each query cold.
+    pub reuse_prefix: bool,
+    /// The ids the held cache covers, and the cache.
+    prefix: Option<(Vec<u32>, KvCache)>,
 }
 
 impl MlxBackend {
@@ -34,6 +42,8 @@ impl MlxBackend {
             load_s: start.elapsed().as_secs_f64(),
             tools: None,
             stats: Vec::new(),
+            reuse_prefix: true,
+            prefix: None,
         })
     }
 
@@ -125,8 +135,23 @@ impl Backend for MlxBackend {
             seed: g.seed,
             stop_ids: stop_ids.clone(),
         };
+        let mut cache = match (&self.prefix, self.reuse_prefix) {
+            (Some((held, c)), true) => {
+                let shared = held.iter().zip(&ids).take_while(|(a, b)| a == b).count();
+                let shared = shared.min(c.offset.max(0) as usize);
+                let mut c = c.clone();
+                c.trim(shared as i32).map_err(|e| fatal(&e))?;
+                c
+            }
+            _ => self.model.new_cache(),
+        };
         let (mut tokens, stats) =
-            generate(&self.model, &ids, &gen, None, &mut |_| true).map_err(|e| fatal(&e))?;
+            generate(&self.model, &ids, &gen, &mut cache, &mut |_| true).map_err(|e| fatal(&e))?;
+        if self.reuse_prefix {
+            let mut held = ids.clone();
+            held.extend(&tokens);
+            self.prefix = Some((held, cache));
+        }
         if tokens.last().is_some_and(|t| stop_ids.contains(t)) {
             tokens.pop();
         }

@@ -1,0 +1,347 @@
+//! Random-weight model folders of any supported architecture, with the real
+//! Qwen3 tokenizer and chat template, so prompts render exactly as the
+//! production model's do: tiny presets for tests, the full Qwen3-30B-A3B
+//! shape for load, memory and speed benchmarks.
+
+use super::Error;
+use mlx_rs::{ops, random, Array};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    Tiny,
+    Qwen3_30bA3b,
+}
+
+impl Preset {
+    pub fn parse(s: &str) -> Result<Preset, Error> {
+        match s {
+            "tiny" => Ok(Preset::Tiny),
+            "qwen3-30b-a3b" => Ok(Preset::Qwen3_30bA3b),
+            o => Err(Error::Other(format!(
+                "unknown preset \"{o}\"; expected tiny or qwen3-30b-a3b"
+            ))),
+        }
+    }
+}
+
+/// The config.json of a synthesized model.
+pub fn config(arch: &str, preset: Preset, bits: Option<i32>) -> Result<Map<String, Value>, Error> {
+    if !super::config::Arch::SUPPORTED.contains(&arch) {
+        return Err(Error::Other(format!(
+            "unsupported --arch {arch}; supported: {}",
+            super::config::Arch::SUPPORTED.join(", ")
+        )));
+    }
+    let mut c = match preset {
+        Preset::Tiny => json!({
+            "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
+            "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+            "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 64,
+        }),
+        Preset::Qwen3_30bA3b => {
+            if arch != "qwen3_moe" {
+                return Err(Error::Other(
+                    "preset qwen3-30b-a3b is a qwen3_moe model: use --arch qwen3_moe".into(),
+                ));
+            }
+            json!({
+                "hidden_size": 2048, "num_hidden_layers": 48, "intermediate_size": 6144,
+                "num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 128,
+                "num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 768,
+                "max_position_embeddings": 262144,
+            })
+        }
+    };
+    let m = c.as_object_mut().expect("literal object");
+    m.insert("model_type".into(), json!(arch));
+    m.insert("vocab_size".into(), json!(151936));
+    m.insert("rms_norm_eps".into(), json!(1e-6));
+    m.insert(
+        "rope_theta".into(),
+        json!(if preset == Preset::Tiny {
+            1000000.0
+        } else {
+            10000000.0
+        }),
+    );
+    m.insert("tie_word_embeddings".into(), json!(arch == "llama"));
+    m.insert("norm_topk_prob".into(), json!(true));
+    m.insert("decoder_sparse_step".into(), json!(1));
+    m.insert("mlp_only_layers".into(), json!([]));
+    m.insert("bos_token_id".into(), json!(151643));
+    m.insert("eos_token_id".into(), json!(151645));
+    if arch != "qwen3_moe" {
+        for k in [
+            "num_experts",
+            "num_experts_per_tok",
+            "moe_intermediate_size",
+            "norm_topk_prob",
+            "decoder_sparse_step",
+            "mlp_only_layers",
+        ] {
+            m.remove(k);
+        }
+    }
+    if let Some(b) = bits {
+        if ![2, 3, 4, 5, 6, 8].contains(&b) {
+            return Err(Error::Other(format!(
+                "--bits {b}: expected 2, 3, 4, 5, 6 or 8"
+            )));
+        }
+        let mut q = json!({"group_size": 64, "bits": b});
+        if arch == "qwen3_moe" {
+            // As the production checkpoint: router gates kept at 8 bits.
+            let layers = m["num_hidden_layers"].as_i64().unwrap_or(0);
+            for i in 0..layers {
+                q[format!("model.layers.{i}.mlp.gate")] = json!({"group_size": 64, "bits": 8});
+            }
+        }
+        m.insert("quantization".into(), q.clone());
+        m.insert("quantization_config".into(), q);
+    }
+    Ok(c.as_object().cloned().unwrap_or_default())
+}
+
+/// (name, shape) of every weight, layer by layer (`None` = a layer boundary).
+fn tensors(cfg: &super::config::ModelConfig) -> Vec<Option<(String, Vec<i32>)>> {
+    use super::config::Arch;
+    let (d, h, kv, hd) = (
+        cfg.hidden_size,
+        cfg.num_attention_heads,
+        cfg.num_key_value_heads,
+        cfg.head_dim,
+    );
+    let mut v = vec![Some((
+        "model.embed_tokens.weight".to_string(),
+        vec![cfg.vocab_size, d],
+    ))];
+    for i in 0..cfg.num_hidden_layers {
+        v.push(None);
+        let p = format!("model.layers.{i}");
+        let mut t = |n: &str, s: Vec<i32>| v.push(Some((format!("{p}.{n}"), s)));
+        t("input_layernorm.weight", vec![d]);
+        t("post_attention_layernorm.weight", vec![d]);
+        t("self_attn.q_proj.weight", vec![h * hd, d]);
+        t("self_attn.k_proj.weight", vec![kv * hd, d]);
+        t("self_attn.v_proj.weight", vec![kv * hd, d]);
+        t("self_attn.o_proj.weight", vec![d, h * hd]);
+        if cfg.attention_bias {
+            t("self_attn.q_proj.bias", vec![h * hd]);
+            t("self_attn.k_proj.bias", vec![kv * hd]);
+            t("self_attn.v_proj.bias", vec![kv * hd]);
+        }
+        if matches!(cfg.arch, Arch::Qwen3 | Arch::Qwen3Moe) {
+            t("self_attn.q_norm.weight", vec![hd]);
+            t("self_attn.k_norm.weight", vec![hd]);
+        }
+        if cfg.is_moe_layer(i) {
+            let (e, f) = (cfg.num_experts, cfg.moe_intermediate_size);
+            t("mlp.gate.weight", vec![e, d]);
+            t("mlp.switch_mlp.gate_proj.weight", vec![e, f, d]);
+            t("mlp.switch_mlp.up_proj.weight", vec![e, f, d]);
+            t("mlp.switch_mlp.down_proj.weight", vec![e, d, f]);
+        } else {
+            let f = cfg.intermediate_size;
+            t("mlp.gate_proj.weight", vec![f, d]);
+            t("mlp.up_proj.weight", vec![f, d]);
+            t("mlp.down_proj.weight", vec![d, f]);
+        }
+    }
+    v.push(None);
+    v.push(Some(("model.norm.weight".into(), vec![d])));
+    if !cfg.tie_word_embeddings {
+        v.push(Some(("lm_head.weight".into(), vec![cfg.vocab_size, d])));
+    }
+    v
+}
+
+/// Writes a random model folder to `out` (via a temp folder renamed at the
+/// end). `tokenizer_dir` holds tokenizer.json and tokenizer_config.json.
+pub fn synthesize(
+    arch: &str,
+    preset: Preset,
+    bits: Option<i32>,
+    seed: u64,
+    tokenizer_dir: &Path,
+    out: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<PathBuf, Error> {
+    let cfg_map = config(arch, preset, bits)?;
+    let cfg_text =
+        serde_json::to_string_pretty(&cfg_map).map_err(|e| Error::Other(e.to_string()))?;
+    let cfg = super::config::ModelConfig::parse(&cfg_text, Path::new("config.json"))?;
+    for f in ["tokenizer.json", "tokenizer_config.json"] {
+        if !tokenizer_dir.join(f).is_file() {
+            return Err(Error::Other(format!(
+                "{} is missing; fix: run `bash scripts/fetch-qwen3-tokenizer.sh`",
+                tokenizer_dir.join(f).display()
+            )));
+        }
+    }
+    if out.exists() {
+        return Err(Error::Other(format!(
+            "{} already exists; choose a new folder",
+            out.display()
+        )));
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::Io {
+        path: parent.to_path_buf(),
+        source: e,
+    })?;
+    let tmp = parent.join(format!(
+        ".{}.partial",
+        out.file_name().and_then(|n| n.to_str()).unwrap_or("model")
+    ));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| Error::Io { path: p, source: e }
+    };
+    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+    let result = write_all(&cfg, &cfg_text, seed, tokenizer_dir, &tmp, progress);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, out).map_err(io(out))?;
+    Ok(out.to_path_buf())
+}
+
+fn write_all(
+    cfg: &super::config::ModelConfig,
+    cfg_text: &str,
+    seed: u64,
+    tokenizer_dir: &Path,
+    dir: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(), Error> {
+    let io = |p: PathBuf| move |e| Error::Io { path: p, source: e };
+    std::fs::write(dir.join("config.json"), cfg_text).map_err(io(dir.join("config.json")))?;
+    for f in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(tokenizer_dir.join(f), dir.join(f)).map_err(io(dir.join(f)))?;
+    }
+    let gen = json!({"eos_token_id": cfg.eos_token_ids, "do_sample": false});
+    std::fs::write(dir.join("generation_config.json"), gen.to_string())
+        .map_err(io(dir.join("generation_config.json")))?;
+
+    random::seed(seed)?;
+    let list = tensors(cfg);
+    let layers = list.iter().filter(|t| t.is_none()).count();
+    // One shard per layer keeps memory bounded by one layer's weights.
+    let mut shards: Vec<HashMap<String, Array>> = vec![HashMap::new()];
+    for item in list {
+        let Some((name, shape)) = item else {
+            shards.push(HashMap::new());
+            continue;
+        };
+        let shard = shards.last_mut().expect("at least one shard");
+        if name.contains("norm") {
+            shard.insert(name, ops::ones::<f32>(&shape)?);
+            continue;
+        }
+        let w = random::normal::<f32>(&shape[..], 0.0, 0.02, None)?;
+        let module = name.trim_end_matches(".weight");
+        let quant = if name.ends_with(".weight") && shape[shape.len() - 1] % 64 == 0 {
+            cfg.quantization.for_module(module)
+        } else {
+            None
+        };
+        match quant {
+            Some(q) => {
+                let (wq, s, b) = ops::quantize(&w, q.group_size, q.bits)?;
+                shard.insert(name.clone(), wq);
+                shard.insert(format!("{module}.scales"), s);
+                shard.insert(format!("{module}.biases"), b);
+            }
+            None => {
+                shard.insert(name, w);
+            }
+        }
+        // Write finished layers as we go.
+        if shards.len() > 1 {
+            flush(&mut shards, dir, layers + 1)?;
+            progress(shards.len() - 1, layers + 1);
+        }
+    }
+    flush_all(shards, dir, layers + 1)
+}
+
+// Shards are written once the next layer begins; the index is rebuilt from
+// the files at the end.
+fn flush(shards: &mut [HashMap<String, Array>], dir: &Path, total: usize) -> Result<(), Error> {
+    let n = shards.len();
+    for (i, s) in shards.iter_mut().enumerate().take(n - 1) {
+        if !s.is_empty() {
+            write_shard(s, dir, i, total)?;
+            s.clear();
+        }
+    }
+    Ok(())
+}
+
+fn flush_all(
+    mut shards: Vec<HashMap<String, Array>>,
+    dir: &Path,
+    total: usize,
+) -> Result<(), Error> {
+    let n = shards.len();
+    for (i, s) in shards.iter_mut().enumerate() {
+        if !s.is_empty() {
+            write_shard(s, dir, i, total.max(n))?;
+        }
+    }
+    // Index: which shard holds which tensor.
+    let mut map = Map::new();
+    let mut total_size = 0u64;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        total_size += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        for k in Array::load_safetensors(f)
+            .map_err(|e| Error::Weights {
+                path: f.clone(),
+                msg: e.to_string(),
+            })?
+            .keys()
+        {
+            map.insert(k.clone(), json!(name));
+        }
+    }
+    let index = json!({"metadata": {"total_size": total_size}, "weight_map": map});
+    let p = dir.join("model.safetensors.index.json");
+    std::fs::write(&p, serde_json::to_string_pretty(&index).unwrap_or_default())
+        .map_err(|e| Error::Io { path: p, source: e })
+}
+
+fn write_shard(
+    s: &HashMap<String, Array>,
+    dir: &Path,
+    i: usize,
+    total: usize,
+) -> Result<(), Error> {
+    let path = dir.join(format!("model-{:05}-of-{:05}.safetensors", i + 1, total));
+    let meta: HashMap<String, String> = [("format".to_string(), "mlx".to_string())].into();
+    Array::save_safetensors(s.iter(), &meta, &path).map_err(|e| Error::Weights {
+        path,
+        msg: e.to_string(),
+    })
+}
