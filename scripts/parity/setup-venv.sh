@@ -28,7 +28,8 @@ if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]] && "$VENV/bin/python" -c "$
 fi
 
 command -v "$PY" >/dev/null || die "$PY not found: install CPython 3.11 or set PUNIE_PYTHON"
-ver="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+ver="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" \
+    || die "$PY did not run as a Python interpreter: install CPython 3.11 or set PUNIE_PYTHON"
 [[ "$ver" == "3.11" ]] || die "$PY is Python $ver; the wheels pinned in $REQ are cp311: set PUNIE_PYTHON to a Python 3.11"
 
 say "creating $VENV (mlx 0.32.2 + mlx-lm 0.32.0, hash-pinned)"
