@@ -12,8 +12,11 @@
 //! - [`chat`]: tokenizer and chat-template rendering (exactly as transformers).
 //! - [`gguf`]: GGUF reading, ggml dequantization, import into MLX folders.
 //! - [`model`]: the in-process MLX model runtime (feature `mlx`).
+//! - [`bench`]: load/memory/warm-up/steady-state metrics and targets (feature `mlx`).
 //! - [`runtime`]: facts about the linked MLX runtime (feature `mlx`).
 
+#[cfg(feature = "mlx")]
+pub mod bench;
 pub mod cache;
 pub mod chat;
 pub mod cli;
@@ -24,6 +27,7 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod score;
+pub mod stats;
 pub mod suite;
 
 #[cfg(feature = "mlx")]

@@ -6,7 +6,7 @@ use super::CliResult;
 use crate::parse::classify;
 use crate::report::results::now_rfc3339;
 use crate::report::terminal;
-use crate::run::{run_suites, Backend, ReplayBackend, SuiteRun, TranscriptWriter};
+use crate::run::{run_suites_checked, Backend, ReplayBackend, SuiteRun, TranscriptWriter};
 use crate::schema::Toolset;
 use crate::suite::LoadedPack;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,14 +19,24 @@ use std::sync::Arc;
 #[derive(clap::Args)]
 pub struct Args {
     /// Query pack files (TOML, or JSON with the same fields).
-    #[arg(long = "suite", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(long = "suite", value_name = "FILE", required_unless_present_any = ["plugins", "plugin_dirs"], num_args = 1..)]
     suites: Vec<PathBuf>,
+    /// Query packs from plugins (`--plugin PATH`, `--plugin-dir DIR`).
+    #[command(flatten)]
+    plugins: super::packs::PluginArgs,
     /// Score saved transcripts (JSONL: {"query_id", "completion"} per line) instead of a model.
     #[arg(long, value_name = "TRANSCRIPTS.jsonl", conflicts_with = "model")]
     replay: Option<PathBuf>,
-    /// MLX model folder to generate with.
+    /// MLX model folder to generate with [default: the set-up's default model].
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
+    /// Cap on generated tokens for every query (overrides the packs).
+    #[arg(long, value_name = "N")]
+    max_tokens: Option<u32>,
+    /// Prefill every query from scratch instead of reusing the KV cache of
+    /// the prompt prefix shared with the previous query.
+    #[arg(long)]
+    no_prefix_cache: bool,
     /// Score every pack against this toolset (file or built-in name) instead of its own.
     #[arg(long, value_name = "FILE")]
     toolset: Option<String>,
@@ -39,20 +49,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    if args.model.is_some() {
-        return Err(
-            "--model: the MLX backend lands with issue #3; fix: score saved \
-                    transcripts with --replay TRANSCRIPTS.jsonl for now"
-                .into(),
-        );
-    }
-    let Some(replay) = &args.replay else {
-        return Err(
-            "no backend: fix: pass --replay TRANSCRIPTS.jsonl (or --model DIR once \
-                    issue #3 lands)"
-                .into(),
-        );
-    };
     if let Some(x) = args.min_accuracy {
         if !(0.0..=1.0).contains(&x) {
             return Err(format!(
@@ -62,7 +58,18 @@ pub fn run(args: Args) -> CliResult {
         }
     }
 
-    let (packs, toolsets) = load_suites(&args.suites, args.toolset.as_deref())?;
+    let (mut packs, mut toolsets) = load_suites(&args.suites, args.toolset.as_deref())?;
+    let plugin_run = super::packs::add_plugin_packs(
+        &args.plugins,
+        args.toolset.as_deref(),
+        &mut packs,
+        &mut toolsets,
+    )?;
+    if let Some(m) = args.max_tokens {
+        for p in &mut packs {
+            p.pack.pack.generation.max_tokens = m;
+        }
+    }
     let suites: Vec<SuiteRun<'_>> = packs
         .iter()
         .zip(&toolsets)
@@ -71,7 +78,7 @@ pub fn run(args: Args) -> CliResult {
             toolset: Arc::clone(toolset),
         })
         .collect();
-    let mut backend = ReplayBackend::from_file(replay)?;
+    let mut backend = open_backend(&args)?;
 
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let stamp: String = now_rfc3339()
@@ -101,10 +108,11 @@ pub fn run(args: Args) -> CliResult {
         bar.set_message(format!("{suite}/{}", q.id));
         bar.inc(1);
     };
-    let results = run_suites(
+    let results = run_suites_checked(
         &suites,
-        &mut backend as &mut dyn Backend,
+        backend.as_mut(),
         &mut classify_with,
+        &mut |si, id, v| plugin_run.check(si, id, v),
         Some(&mut transcripts),
         &mut on_done,
     )?;
@@ -137,13 +145,16 @@ pub fn run(args: Args) -> CliResult {
             return Ok(ExitCode::from(1));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(plugin_run.exit_code())
 }
 
-type Loaded = (Vec<LoadedPack>, Vec<Arc<Toolset>>);
+pub(super) type Loaded = (Vec<LoadedPack>, Vec<Arc<Toolset>>);
 
 /// Loads every pack and its toolset, reporting all broken packs at once.
-fn load_suites(paths: &[PathBuf], override_toolset: Option<&str>) -> Result<Loaded, String> {
+pub(super) fn load_suites(
+    paths: &[PathBuf],
+    override_toolset: Option<&str>,
+) -> Result<Loaded, String> {
     let overridden = override_toolset
         .map(|spec| {
             Toolset::open(spec)
@@ -204,7 +215,7 @@ fn resolve_relative(spec: &str, base: Option<&Path>) -> String {
     }
 }
 
-fn progress_bar(total: u64) -> ProgressBar {
+pub(super) fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     }
@@ -218,9 +229,35 @@ fn progress_bar(total: u64) -> ProgressBar {
 }
 
 /// Writes beside the target and renames, so a reader never sees half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+pub(super) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| format!("{}: cannot write results: {e}", path.display()))
+}
+
+/// `--replay FILE`, else `--model DIR`, else the default real model.
+fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Box<dyn std::error::Error>> {
+    if let Some(replay) = &args.replay {
+        return Ok(Box::new(ReplayBackend::from_file(replay)?));
+    }
+    #[cfg(feature = "mlx")]
+    {
+        let dir = match &args.model {
+            Some(d) => d.clone(),
+            None => crate::model::default::ensure_default_model()?,
+        };
+        let mut b = crate::run::mlx::MlxBackend::load(&dir)
+            .map_err(|e| format!("loading the model: {e}"))?;
+        b.reuse_prefix = !args.no_prefix_cache;
+        Ok(Box::new(b))
+    }
+    #[cfg(not(feature = "mlx"))]
+    {
+        Err(
+            "no backend: this punie-eval was built without the `mlx` feature; fix: pass \
+             --replay TRANSCRIPTS.jsonl"
+                .into(),
+        )
+    }
 }

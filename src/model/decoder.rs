@@ -72,6 +72,22 @@ impl Decoder {
 
     /// ids [B, L] → logits [B, L, vocab]; appends to `cache`.
     pub fn forward(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
+        self.forward_inner(ids, cache, false)
+    }
+
+    /// Like [`Decoder::forward`] but logits for the last position only
+    /// ([B, 1, vocab]): during prefill the output projection over every
+    /// prompt position would cost more than the rest of a small model.
+    pub fn forward_last(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
+        self.forward_inner(ids, cache, true)
+    }
+
+    fn forward_inner(
+        &self,
+        ids: &Array,
+        cache: &mut KvCache,
+        last_only: bool,
+    ) -> Result<Array, Error> {
         let mut h = self.embed_tokens.forward(ids)?;
         let offset = cache.offset;
         for (layer, lc) in self.layers.iter().zip(cache.layers.iter_mut()) {
@@ -85,7 +101,13 @@ impl Decoder {
             };
             h = ops::add(&h, &r)?;
         }
-        cache.offset += ids.shape()[1];
+        let l = ids.shape()[1];
+        cache.offset += l;
+        let h = if last_only && l > 1 {
+            h.take_axis(Array::from_slice(&[l - 1], &[1]), 1)?
+        } else {
+            h
+        };
         let h = fast::rms_norm(&h, Some(&self.norm), self.eps)?;
         match &self.lm_head {
             Some(head) => head.forward(&h),

@@ -97,7 +97,7 @@ pub fn generate(
     let mut out = Vec::new();
     let mut ttft = 0.0;
     let mut reason = StopReason::MaxTokens;
-    let logits = model.forward(todo, cache)?;
+    let logits = model.forward_last(todo, cache)?;
     let last = |logits: &Array| -> Result<Array, Error> {
         let l = logits.shape()[1];
         Ok(logits.take_axis(Array::from_slice(&[l - 1], &[1]), 1)?)
@@ -158,7 +158,7 @@ pub fn generate(
             if out.len() == opts.max_tokens {
                 break;
             }
-            logits = model.forward(&[tok], cache)?;
+            logits = model.forward_last(&[tok], cache)?;
         }
     }
     let total = start.elapsed().as_secs_f64();

@@ -112,10 +112,16 @@ impl Model {
         self.decoder.forward(&ids, cache)
     }
 
-    /// Like [`Model::forward`] for ids already on the device ([1, L]);
-    /// returns the last position's logits [1, 1, vocab] lazily.
+    /// Runs `tokens` and returns lazy logits of the last position only
+    /// [1, 1, vocab]: what generation needs.
+    pub fn forward_last(&self, tokens: &[u32], cache: &mut KvCache) -> Result<Array, Error> {
+        let ids = Array::from_slice(tokens, &[1, tokens.len() as i32]);
+        self.decoder.forward_last(&ids, cache)
+    }
+
+    /// Like [`Model::forward_last`] for ids already on the device ([1, L]).
     pub fn decoder_forward(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
-        self.decoder.forward(ids, cache)
+        self.decoder.forward_last(ids, cache)
     }
 
     /// Logits for every position of `tokens` from a fresh cache, flattened

@@ -60,6 +60,12 @@ impl Weights {
                 path: file.clone(),
                 msg: format!("cannot read safetensors: {e}"),
             })?;
+            // MLX loads lazily; evaluate now, as mlx-lm's `load` does, so
+            // load time is the real read and memory after load is the weights.
+            mlx_rs::transforms::eval(arrays.values()).map_err(|e| Error::Weights {
+                path: file.clone(),
+                msg: format!("cannot read tensor data: {e}"),
+            })?;
             for (k, v) in arrays {
                 tensors.insert(k, (v, file.clone()));
             }

@@ -1,0 +1,100 @@
+//! Targets for CI gates, as Punie's baseline document states them
+//! (load < 10 s, warm-up < 10 s, steady < 5 s, memory < 25 GB, disk < 25 GB,
+//! 100% on the protocol query). A TOML file; every key optional:
+//!
+//! ```toml
+//! load_s = 10.0
+//! warmup_s = 10.0
+//! steady_s = 5.0
+//! memory_gb = 25.0    # peak MLX memory during the queries, 1 GB = 1e9 bytes
+//! disk_gb = 25.0
+//! accuracy = 1.0      # strict score over the suite(s), a fraction
+//! ```
+
+use super::BenchMetrics;
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    pub load_s: Option<f64>,
+    pub warmup_s: Option<f64>,
+    pub steady_s: Option<f64>,
+    pub memory_gb: Option<f64>,
+    pub disk_gb: Option<f64>,
+    pub accuracy: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetCheck {
+    pub name: &'static str,
+    pub measured: f64,
+    pub limit: f64,
+    /// Whether lower is better (times, sizes) or higher (accuracy).
+    pub at_most: bool,
+    pub pass: bool,
+}
+
+impl TargetCheck {
+    pub fn line(&self) -> String {
+        let op = if self.at_most { "<" } else { ">=" };
+        format!(
+            "{} {:<10} {:.3} {op} {:.3}",
+            if self.pass { "PASS" } else { "FAIL" },
+            self.name,
+            self.measured,
+            self.limit
+        )
+    }
+}
+
+impl Targets {
+    pub fn load(path: &Path) -> Result<Targets, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read targets: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| {
+            format!(
+                "{}: {e}fix: keys are load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy",
+                path.display()
+            )
+        })
+    }
+
+    /// One check per target given; `accuracy` is the strict score (None when
+    /// no query was scored, which fails an accuracy target).
+    pub fn check(&self, m: &BenchMetrics, accuracy: Option<f64>) -> Vec<TargetCheck> {
+        let mut out = Vec::new();
+        let mut below = |name, measured: f64, limit: Option<f64>| {
+            if let Some(limit) = limit {
+                out.push(TargetCheck {
+                    name,
+                    measured,
+                    limit,
+                    at_most: true,
+                    pass: measured < limit,
+                });
+            }
+        };
+        below("load_s", m.load_s, self.load_s);
+        below("warmup_s", m.warmup_s, self.warmup_s);
+        below("steady_s", m.steady_avg_s, self.steady_s);
+        below(
+            "memory_gb",
+            m.peak_memory_bytes as f64 / 1e9,
+            self.memory_gb,
+        );
+        below("disk_gb", m.disk_bytes as f64 / 1e9, self.disk_gb);
+        if let Some(limit) = self.accuracy {
+            let measured = accuracy.unwrap_or(f64::NAN);
+            out.push(TargetCheck {
+                name: "accuracy",
+                measured,
+                limit,
+                at_most: false,
+                pass: measured >= limit,
+            });
+        }
+        out
+    }
+}
