@@ -9,6 +9,8 @@ we did not write:
   model (Qwen2.5-Coder-0.5B-Instruct GGUF), dequantized by gguf-py.
 - tokenizer_ids.json: token ids of test strings as transformers' GGUF
   tokenizer converter builds the tokenizer from that same file's metadata.
+- smollm2_*.json: the same for SmolLM2-135M-Instruct (llama, Q4_1), fetched
+  by scripts/fetch-smollm2.sh.
 
 Set up (pinned, hash-checked):
     python3 -m venv /tmp/gguf-ref
@@ -54,6 +56,15 @@ REAL_TENSORS = [
     "blk.2.ffn_down.weight",  # Q4_K
     "blk.0.ffn_down.weight",  # Q6_K
     "blk.0.attn_q.bias",      # F32
+]
+
+# SmolLM2-135M-Instruct (llama): Q4_1, its one Q8_0 tensor, and F32. Q and K
+# as stored (still permuted: the Rust test un-permutes and re-permutes them).
+SMOLLM2_TENSORS = [
+    "blk.0.attn_q.weight",    # Q4_1
+    "blk.0.attn_k.weight",    # Q4_1
+    "token_embd.weight",      # Q8_0
+    "blk.0.attn_norm.weight", # F32
 ]
 
 TOKENIZER_STRINGS = [
@@ -134,11 +145,11 @@ def f32_list(a):
     return [float(x) for x in a]
 
 
-def gen_real(reader, path):
+def gen_real(reader, path, names, out_name, sha256):
     rng = np.random.default_rng(SEED)
     by_name = {t.name: t for t in reader.tensors}
     tensors = []
-    for name in REAL_TENSORS:
+    for name in names:
         t = by_name[name]
         values = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32).reshape(-1)
         n = values.size
@@ -158,7 +169,7 @@ def gen_real(reader, path):
         counts[t.tensor_type.name] = counts.get(t.tensor_type.name, 0) + 1
     doc = {
         "file": os.path.basename(path),
-        "sha256": "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        "sha256": sha256,
         "reference": f"gguf {gguf_version()} gguf.quants.dequantize",
         "tensor_count": len(reader.tensors),
         "kv_count": len(reader.fields) - 3,  # GGUFReader adds 3 header pseudo-fields
@@ -166,10 +177,10 @@ def gen_real(reader, path):
         "data_offset": int(reader.data_offset),
         "tensors": tensors,
     }
-    (OUT / "real_tensors.json").write_text(json.dumps(doc, indent=None) + "\n")
+    (OUT / out_name).write_text(json.dumps(doc, indent=None) + "\n")
 
 
-def gen_tokenizer(reader, path):
+def gen_tokenizer(reader, path, out_name):
     # transformers' GGUF converter, fed the metadata read by gguf-py: its own
     # GGUF reader needs torch, which these fixtures do not.
     from transformers.integrations.gguf.gguf_tokenizer_mapping import (
@@ -193,19 +204,27 @@ def gen_tokenizer(reader, path):
     # Qwen's own tokenizer.json (what mlx-lm loads for the upstream model)
     # NFC-normalizes; transformers' GGUF converter leaves that out. We follow
     # upstream, so the reference input is NFC-normalized first.
-    nfc = tok_dict.get("pre_tokenizer_type") == "qwen2"
+    pre = tok_dict.get("pre_tokenizer_type")
+    nfc = pre == "qwen2"
+    # transformers has no split rule for `smollm` and falls back to GPT-2's,
+    # which differs from SmolLM2's own tokenizer (and llama.cpp) only in
+    # splitting digits one by one: compare on text without digits there.
+    strings = TOKENIZER_STRINGS
+    if pre == "smollm":
+        strings = [s for s in strings if not any(unicodedata.category(c).startswith("N") for c in s)]
     lines = []
-    for s in TOKENIZER_STRINGS:
+    for s in strings:
         ids = backend.encode(unicodedata.normalize("NFC", s) if nfc else s, add_special_tokens=False).ids
         lines.append(json.dumps({"text": s, "ids": ids}, ensure_ascii=False))
     head = json.dumps({
         "file": os.path.basename(path),
         "reference": f"transformers {tf_version} convert_gguf_tokenizer, tokenizers encode(add_special_tokens=False)",
+        "pre": pre,
         "normalizer": "NFC" if nfc else None,
     }, ensure_ascii=False)
     body = head[:-1] + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
     json.loads(body)
-    (OUT / "tokenizer_ids.json").write_text(body)
+    (OUT / out_name).write_text(body)
 
 
 def main():
@@ -213,14 +232,21 @@ def main():
         / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gguf", type=Path, default=default)
+    ap.add_argument("--smollm2", type=Path, default=default.parent / "smollm2-135m-instruct.q4_1.gguf")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     gen_dequant(np.random.default_rng(SEED))
-    if not args.gguf.exists():
-        sys.exit(f"{args.gguf} not found: run scripts/fetch-default-model.sh first")
+    for path, script in [(args.gguf, "fetch-default-model.sh"), (args.smollm2, "fetch-smollm2.sh")]:
+        if not path.exists():
+            sys.exit(f"{path} not found: run scripts/{script} first")
     reader = gguf.GGUFReader(args.gguf)
-    gen_real(reader, args.gguf)
-    gen_tokenizer(reader, args.gguf)
+    gen_real(reader, args.gguf, REAL_TENSORS, "real_tensors.json",
+             "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32")
+    gen_tokenizer(reader, args.gguf, "tokenizer_ids.json")
+    reader = gguf.GGUFReader(args.smollm2)
+    gen_real(reader, args.smollm2, SMOLLM2_TENSORS, "smollm2_tensors.json",
+             "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
+    gen_tokenizer(reader, args.smollm2, "smollm2_tokenizer_ids.json")
     total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     print(f"wrote {OUT} ({total} bytes)")
 

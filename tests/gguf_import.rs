@@ -261,6 +261,7 @@ fn unpermute_inverts_llama_cpp_permute() {
     assert_ne!(permute(&w, 12, 2), w);
     assert!(names::unpermute_rows(&w, 12, 5).is_err());
     assert!(names::unpermute_rows(&w, 12, 0).is_err());
+    assert!(names::unpermute_rows(&[], 0, 2).is_err());
 }
 
 #[test]
@@ -523,4 +524,20 @@ fn tokenizer_json_loads_in_the_tokenizers_crate_and_encodes() {
         .collect();
     assert_eq!(specials, [(12, true), (13, true), (14, true), (15, false)]);
     let _ = ValueType::String;
+}
+
+/// Converts `$PUNIE_GGUF_IN` to `$PUNIE_MLX_OUT` (f16), for checking a real
+/// file by hand with mlx-lm until `punie-eval model import-gguf` lands.
+#[test]
+#[ignore = "manual: needs PUNIE_GGUF_IN and PUNIE_MLX_OUT"]
+fn convert_file_from_env() {
+    let (Some(input), Some(out)) = (
+        std::env::var_os("PUNIE_GGUF_IN"),
+        std::env::var_os("PUNIE_MLX_OUT"),
+    ) else {
+        panic!("set PUNIE_GGUF_IN and PUNIE_MLX_OUT");
+    };
+    let model = GgufModel::open(&input).unwrap();
+    let s = write_mlx_folder(&model, Path::new(&out), &mut Unquantized(FloatType::F16)).unwrap();
+    eprintln!("{s:?}");
 }

@@ -247,3 +247,108 @@ fn converts_the_real_model_to_an_mlx_folder() {
     }
     tokenizers::Tokenizer::from_file(out.join("tokenizer.json")).unwrap();
 }
+
+/// SmolLM2-135M-Instruct (llama, Q4_1), from scripts/fetch-smollm2.sh. Not
+/// provisioned by the default set-up, so these tests skip without it.
+fn smollm2_path() -> Option<PathBuf> {
+    let dir = model_path_dir();
+    let p = dir.join("smollm2-135m-instruct.q4_1.gguf");
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipping: {} not provisioned (scripts/fetch-smollm2.sh)",
+            p.display()
+        );
+        None
+    }
+}
+
+fn model_path_dir() -> PathBuf {
+    std::env::var_os("PUNIE_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/punie-eval")))
+        .unwrap_or_default()
+        .join("models")
+}
+
+#[test]
+fn smollm2_llama_tensors_config_and_tokenizer() {
+    use punie_eval::gguf::names::unpermute_rows;
+    let Some(path) = smollm2_path() else { return };
+    let model = GgufModel::open(&path).unwrap();
+    let f = model.file();
+    let fx = fixture("smollm2_tensors.json");
+    assert_eq!(f.tensors.len() as u64, fx["tensor_count"].as_u64().unwrap());
+    for t in fx["tensors"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        let got = f.dequantize(f.tensor(name).unwrap()).unwrap();
+        for (i, v) in t["head"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(
+                got[i].to_bits(),
+                (v.as_f64().unwrap() as f32).to_bits(),
+                "{name}[{i}]"
+            );
+        }
+        let sum: f64 = got.iter().map(|&v| f64::from(v)).sum();
+        let want = t["sum"].as_f64().unwrap();
+        assert!(
+            (sum - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{name} sum {sum} vs {want}"
+        );
+    }
+    // The imported Q/K are the stored rows un-permuted per head (9 Q heads,
+    // 3 KV heads); the other tensors pass through unchanged.
+    for (gguf, mlx, heads) in [
+        (
+            "blk.0.attn_q.weight",
+            "model.layers.0.self_attn.q_proj.weight",
+            9,
+        ),
+        (
+            "blk.0.attn_k.weight",
+            "model.layers.0.self_attn.k_proj.weight",
+            3,
+        ),
+    ] {
+        let stored = f.dequantize(f.tensor(gguf).unwrap()).unwrap();
+        let t = model.tensor(gguf).unwrap();
+        assert_eq!(t.name, mlx);
+        assert_ne!(t.data, stored, "{gguf} was un-permuted");
+        assert_eq!(t.data, unpermute_rows(&stored, t.shape[0], heads).unwrap());
+    }
+    let c = model.config().config_json("float16");
+    assert_eq!(c["model_type"], "llama");
+    assert_eq!(
+        (
+            c["num_attention_heads"].as_u64(),
+            c["num_key_value_heads"].as_u64()
+        ),
+        (Some(9), Some(3))
+    );
+    assert_eq!(c["tie_word_embeddings"], true);
+    assert_eq!(c["rms_norm_eps"], 1e-5);
+
+    let files = tokenizer::build(f).unwrap();
+    let tok = tokenizers::Tokenizer::from_bytes(serde_json::to_vec(&files.tokenizer_json).unwrap())
+        .unwrap();
+    let fx = fixture("smollm2_tokenizer_ids.json");
+    assert_eq!(fx["pre"], "smollm");
+    for case in fx["cases"].as_array().unwrap() {
+        let text = case["text"].as_str().unwrap();
+        let want: Vec<u32> = case["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(
+            tok.encode(text, false).unwrap().get_ids(),
+            want,
+            "encoding {text:?}"
+        );
+    }
+    // SmolLM2 (and llama.cpp's `smollm`) split digits one by one.
+    let ids = tok.encode("2024", false).unwrap().get_ids().to_vec();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+}

@@ -128,10 +128,11 @@ pub fn map(arch: Arch, gguf_name: &str) -> Option<Mapped> {
 /// is row-major with `rows` rows (a bias is one column). Errors when the rows
 /// do not split into heads of even size.
 pub fn unpermute_rows(data: &[f32], rows: usize, n_head: usize) -> Result<Vec<f32>, String> {
-    if n_head == 0
+    if rows == 0
+        || n_head == 0
         || rows % n_head != 0
         || (rows / n_head) % 2 != 0
-        || data.len() % rows.max(1) != 0
+        || data.len() % rows != 0
     {
         return Err(format!(
             "{rows} rows do not split into {n_head} heads of even size"

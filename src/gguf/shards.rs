@@ -50,8 +50,12 @@ impl ShardWriter {
     }
 
     pub fn add(&mut self, t: StoredTensor) -> Result<(), String> {
-        let elems: usize = t.shape.iter().product();
-        if elems * t.dtype.bitsize() / 8 != t.data.len() {
+        let expected = t
+            .shape
+            .iter()
+            .try_fold(t.dtype.bitsize(), |acc, &d| acc.checked_mul(d))
+            .map(|bits| bits / 8);
+        if expected != Some(t.data.len()) {
             return Err(format!(
                 "tensor '{}': {} bytes do not hold shape {:?} of {:?}",
                 t.name,

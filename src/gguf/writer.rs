@@ -88,8 +88,8 @@ impl GgufWriter {
         ty: GgmlType,
         data: Vec<u8>,
     ) -> Result<Self, String> {
-        let n: u64 = dims.iter().product();
-        if ty.bytes_for(n) != Some(data.len() as u64) {
+        let n = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
+        if n.and_then(|n| ty.bytes_for(n)) != Some(data.len() as u64) {
             return Err(format!(
                 "tensor '{name}': {} bytes do not hold {dims:?} elements of {ty}",
                 data.len()
