@@ -213,3 +213,105 @@ fn phase33_tools_are_unknown_to_the_phase27_toolset() {
         "the Phase 33 valid split calls Phase 32 tools; expected unknown-tool calls"
     );
 }
+
+/// The other Punie data folders (Phase 26 to 32, augmented and rebalanced
+/// sets) are not the production data, but they are real model-format text:
+/// every first turn is classified, and the only disagreements with the
+/// transcript are genuinely broken calls in Punie's own data, counted here
+/// by the note that explains each.
+#[test]
+fn other_punie_folders_agree_except_broken_training_calls() {
+    let phase33 = Toolset::punie_phase33();
+    let folders = [
+        "phase26_lsp_final",
+        "phase27_augmented",
+        "phase27_direct_answers",
+        "phase27_git",
+        "phase27_lsp",
+        "phase27_rebalance",
+        "phase27_tool_responses",
+        "phase28_merged",
+        "phase32_domain_tools",
+    ];
+    // (note fragment, count, why the transcript's call is broken)
+    let expected: [(&str, usize, &str); 2] = [
+        (
+            "<tool_call> holds Python calling",
+            60,
+            "phase26_lsp_final/valid.jsonl lines 34-93 put Python straight into <tool_call>, \
+             without the <function=execute_code> wrapper the code-mode model is trained on",
+        ),
+        (
+            "invalid escape",
+            3,
+            "```json calls whose grep patterns (\\{101,\\}, \\w) are invalid JSON escapes: \
+             phase26_lsp_final/train.jsonl lines 280 and 788, phase27_augmented/train.jsonl line 284",
+        ),
+    ];
+    let mut rows = 0;
+    let mut agree = 0;
+    let mut broken: Vec<String> = Vec::new();
+    for folder in folders {
+        let dir = shared().join(folder);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for path in files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        {
+            let text = std::fs::read_to_string(path).expect("read");
+            for (i, line) in text.lines().enumerate() {
+                let row: Value = serde_json::from_str(line).expect("json");
+                let turns: Vec<&str> = row["messages"]
+                    .as_array()
+                    .expect("messages")
+                    .iter()
+                    .filter(|m| m["role"] == "assistant")
+                    .map(|m| m["content"].as_str().expect("content"))
+                    .collect();
+                let calls = |t: &str| t.contains("<tool_call>") || t.contains("```json");
+                let expected_kind = if calls(turns[0]) {
+                    VerdictKind::ToolCall
+                } else if turns[1..].iter().any(|t| calls(t)) {
+                    VerdictKind::Promise
+                } else {
+                    VerdictKind::Direct
+                };
+                rows += 1;
+                let verdict = classify(turns[0], &phase33);
+                if verdict.kind == expected_kind {
+                    agree += 1;
+                } else {
+                    assert_eq!(
+                        verdict.kind,
+                        VerdictKind::MalformedCall,
+                        "{}:{}: {:?}",
+                        path.display(),
+                        i + 1,
+                        verdict
+                    );
+                    broken.push(verdict.notes.join("; "));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "other folders: {agree}/{rows} first turns agree; {} broken calls in the data",
+        broken.len()
+    );
+    for (fragment, count, why) in expected {
+        assert_eq!(
+            broken.iter().filter(|n| n.contains(fragment)).count(),
+            count,
+            "{why}"
+        );
+    }
+    assert_eq!(
+        broken.len(),
+        expected.iter().map(|e| e.1).sum::<usize>(),
+        "unexplained: {broken:#?}"
+    );
+}

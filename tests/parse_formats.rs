@@ -640,3 +640,55 @@ fn verdict_serializes_to_the_documented_shape() {
         json!({"kind": "tool_call", "calls": [{"name": "typecheck", "arguments": {"path": "src"}, "valid": true, "errors": [], "format": "qwen_json"}]})
     );
 }
+
+#[test]
+fn pathological_nesting_is_not_walked() {
+    let deep = format!(
+        "x = {}typecheck(\"src\"){}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let verdict = v(&code(&deep));
+    assert_eq!(verdict.kind, VerdictKind::ToolCall);
+    assert!(
+        verdict.notes.iter().any(|n| n.contains("not analysed")),
+        "{:?}",
+        verdict.notes
+    );
+    // Deep JSON is refused by serde_json's recursion limit, as a broken call.
+    let deep_json = format!(
+        "<tool_call>{{\"name\": \"typecheck\", \"arguments\": {}1{}}}</tool_call>",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    assert_eq!(v(&deep_json).kind, VerdictKind::MalformedCall);
+}
+
+#[test]
+fn python_fence_in_a_long_explanation_is_an_example() {
+    let text = "Typed tools return Pydantic models instead of raw text, which enables structured access to \
+                fields, type-checked code, and reliable automation instead of parsing strings. Compare the two \
+                approaches below and note how the structured one reads a field directly:\n\
+                ```python\nresult = goto_definition(\"src/app.py\", 15, 10, \"UserService\")\nprint(result.locations[0].file)\n```\n";
+    let verdict = v(text);
+    assert_eq!(verdict.kind, VerdictKind::Direct);
+    assert!(verdict
+        .notes
+        .iter()
+        .any(|n| n.contains("example inside an explanation")));
+}
+
+#[test]
+fn json_fence_closed_on_the_last_line_is_accepted() {
+    let verdict = v("I'll use the read_file tool.\n\n```json\n{\n  \"name\": \"read_file\",\n  \"arguments\": {\"path\": \"models.py\"}\n}```");
+    assert_eq!(verdict.kind, VerdictKind::ToolCall);
+    assert!(verdict.notes.is_empty(), "{:?}", verdict.notes);
+}
+
+#[test]
+fn python_directly_in_tool_call_is_malformed() {
+    assert_malformed(
+        "<tool_call>result = goto_definition(\"a.py\", 1, 1, \"X\")\nprint(result.success)</tool_call>",
+        "holds Python calling goto_definition without the <function=execute_code> wrapper",
+    );
+}

@@ -7,8 +7,9 @@
 use super::collect::Collector;
 use super::verdict::CallFormat;
 use crate::schema::Toolset;
-use rustpython_ast::{self as ast, Ranged, Visitor};
-use rustpython_parser::Parse;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
 use serde_json::{Map, Number, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -110,10 +111,19 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
         .code_mode()
         .map(|c| c.tool.clone())
         .unwrap_or_default();
-    let suite = match ast::Suite::parse(code, "<execute_code>") {
-        Ok(s) => s,
+    if nesting(code) > MAX_NESTING {
+        // The AST walk recurses per nesting level; no real completion comes
+        // near this, so do not risk the stack on a pathological one.
+        out.notes.push(format!(
+            "{wrapper} code nests brackets deeper than {MAX_NESTING} levels; not analysed"
+        ));
+        out.calls.push(wrapper_call(wrapper, code));
+        return;
+    }
+    let parsed = match ruff_python_parser::parse_module(code) {
+        Ok(p) => p,
         Err(e) => {
-            let offset = usize::from(e.offset).min(code.len());
+            let offset = usize::from(e.location.start()).min(code.len());
             let (line, column) = line_col(code, offset);
             out.broken.push(format!(
                 "{wrapper}: Python syntax error at line {line}, column {column}: {}",
@@ -123,9 +133,7 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
         }
     };
     let mut walker = Walker::new(code, out.toolset);
-    for stmt in suite {
-        walker.visit_stmt(stmt);
-    }
+    walker.visit_body(&parsed.syntax().body);
     let Walker {
         found,
         defined,
@@ -163,16 +171,7 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
     }
     if !any {
         notes.push(format!("{wrapper} code calls none of the toolset's tools"));
-        let mut arguments = Map::new();
-        arguments.insert("code".to_string(), Value::String(code.to_string()));
-        out.calls.push(super::verdict::Call {
-            name: wrapper,
-            arguments,
-            valid: true,
-            errors: Vec::new(),
-            format: CallFormat::CodeMode,
-            result_fields: Vec::new(),
-        });
+        out.calls.push(wrapper_call(wrapper, code));
     }
     out.notes.append(&mut notes);
 }
@@ -180,11 +179,12 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
 /// The tools (and the code-mode wrapper) a Python snippet calls, or `None`
 /// if it does not parse. Used on ```python fences.
 pub(crate) fn called_tools(code: &str, toolset: &Toolset) -> Option<Vec<String>> {
-    let suite = ast::Suite::parse(code, "<fence>").ok()?;
-    let mut walker = Walker::new(code, toolset);
-    for stmt in suite {
-        walker.visit_stmt(stmt);
+    if nesting(code) > MAX_NESTING {
+        return None;
     }
+    let parsed = ruff_python_parser::parse_module(code).ok()?;
+    let mut walker = Walker::new(code, toolset);
+    walker.visit_body(&parsed.syntax().body);
     let wrapper = toolset.code_mode().map(|c| c.tool.as_str());
     let Walker { found, defined, .. } = walker;
     Some(
@@ -196,6 +196,38 @@ pub(crate) fn called_tools(code: &str, toolset: &Toolset) -> Option<Vec<String>>
             .map(|f| f.name)
             .collect(),
     )
+}
+
+const MAX_NESTING: usize = 200;
+
+/// Deepest bracket nesting (strings not excluded: an over-estimate is fine).
+fn nesting(code: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in code.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The wrapper itself as the call, when its code calls no tool.
+fn wrapper_call(wrapper: String, code: &str) -> super::verdict::Call {
+    let mut arguments = Map::new();
+    arguments.insert("code".to_string(), Value::String(code.to_string()));
+    super::verdict::Call {
+        name: wrapper,
+        arguments,
+        valid: true,
+        errors: Vec::new(),
+        format: CallFormat::CodeMode,
+        result_fields: Vec::new(),
+    }
 }
 
 fn line_col(src: &str, offset: usize) -> (usize, usize) {
@@ -242,18 +274,18 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn source(&self, node: &impl Ranged) -> &str {
+    fn source(&self, node: &impl Ranged) -> &'a str {
         let r = node.range();
-        self.src
-            .get(usize::from(r.start())..usize::from(r.end()))
+        let src: &'a str = self.src;
+        src.get(usize::from(r.start())..usize::from(r.end()))
             .unwrap_or("?")
     }
 
     /// The callee name if `expr` is a call this walker records.
-    fn recorded_callee(&self, expr: &ast::Expr) -> bool {
+    fn recorded_callee(&self, expr: &Expr) -> bool {
         match expr {
-            ast::Expr::Call(c) => {
-                matches!(&*c.func, ast::Expr::Name(n) if !is_builtin(n.id.as_str()))
+            Expr::Call(c) => {
+                matches!(&*c.func, Expr::Name(n) if !is_builtin(n.id.as_str()))
             }
             _ => false,
         }
@@ -267,7 +299,7 @@ impl<'a> Walker<'a> {
     }
 
     fn record_call(&mut self, call: &ast::ExprCall) {
-        let ast::Expr::Name(callee) = &*call.func else {
+        let Expr::Name(callee) = &*call.func else {
             return;
         };
         let name = callee.id.as_str();
@@ -279,8 +311,9 @@ impl<'a> Walker<'a> {
         let mut opaque = Vec::new();
         let mut errors = Vec::new();
         let mut extra = Vec::new();
-        for (i, arg) in call.args.iter().enumerate() {
-            if let ast::Expr::Starred(_) = arg {
+        let args = &call.arguments.args;
+        for (i, arg) in args.iter().enumerate() {
+            if let Expr::Starred(_) = arg {
                 errors.push(format!(
                     "*{} cannot be bound to parameters before run time",
                     self.source(arg).trim_start_matches('*')
@@ -294,7 +327,7 @@ impl<'a> Walker<'a> {
                         errors.push(format!(
                             "{name}() takes {} positional argument(s) but {} were given",
                             t.positional_order().len(),
-                            call.args.len()
+                            args.len()
                         ));
                         break;
                     }
@@ -310,7 +343,7 @@ impl<'a> Walker<'a> {
         if !extra.is_empty() {
             arguments.insert("$args".to_string(), Value::Array(extra));
         }
-        for kw in &call.keywords {
+        for kw in call.arguments.keywords.iter() {
             let Some(key) = &kw.arg else {
                 errors.push(format!(
                     "**{} cannot be bound to parameters before run time",
@@ -346,7 +379,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A literal as JSON, or `{"$expr": source}` (and `param` marked opaque).
-    fn value(&self, expr: &ast::Expr, opaque: &mut Vec<String>, param: &str) -> Value {
+    fn value(&self, expr: &Expr, opaque: &mut Vec<String>, param: &str) -> Value {
         literal(expr).unwrap_or_else(|| {
             if !opaque.iter().any(|o| o == param) {
                 opaque.push(param.to_string());
@@ -360,18 +393,28 @@ impl<'a> Walker<'a> {
         })
     }
 
-    fn define_target(&mut self, target: &ast::Expr) {
-        if let ast::Expr::Name(n) = target {
+    fn define_target(&mut self, target: &Expr) {
+        if let Expr::Name(n) = target {
             self.bound.remove(n.id.as_str());
         }
     }
 }
 
 /// Python literal → JSON; `None` when it is not a literal.
-fn literal(expr: &ast::Expr) -> Option<Value> {
+fn literal(expr: &Expr) -> Option<Value> {
     match expr {
-        ast::Expr::Constant(c) => constant(&c.value),
-        ast::Expr::UnaryOp(u) => {
+        Expr::StringLiteral(s) => Some(Value::String(s.value.to_str().to_string())),
+        Expr::BooleanLiteral(b) => Some(Value::Bool(b.value)),
+        Expr::NoneLiteral(_) => Some(Value::Null),
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => match i.as_i64() {
+                Some(v) => Some(Value::from(v)),
+                None => Number::from_f64(i.to_string().parse::<f64>().ok()?).map(Value::Number),
+            },
+            ast::Number::Float(f) => Number::from_f64(*f).map(Value::Number),
+            ast::Number::Complex { .. } => None,
+        },
+        Expr::UnaryOp(u) => {
             let inner = literal(&u.operand)?;
             match u.op {
                 ast::UnaryOp::USub => match inner.as_number()? {
@@ -382,26 +425,26 @@ fn literal(expr: &ast::Expr) -> Option<Value> {
                 _ => None,
             }
         }
-        ast::Expr::List(l) => l
+        Expr::List(l) => l
             .elts
             .iter()
             .map(literal)
             .collect::<Option<Vec<_>>>()
             .map(Value::Array),
-        ast::Expr::Tuple(t) => t
+        Expr::Tuple(t) => t
             .elts
             .iter()
             .map(literal)
             .collect::<Option<Vec<_>>>()
             .map(Value::Array),
-        ast::Expr::Dict(d) => {
+        Expr::Dict(d) => {
             let mut m = Map::new();
-            for (k, v) in d.keys.iter().zip(&d.values) {
-                let key = match k.as_ref().and_then(literal)? {
+            for item in &d.items {
+                let key = match item.key.as_ref().and_then(literal)? {
                     Value::String(s) => s,
                     _ => return None,
                 };
-                m.insert(key, literal(v)?);
+                m.insert(key, literal(&item.value)?);
             }
             Some(Value::Object(m))
         }
@@ -409,132 +452,100 @@ fn literal(expr: &ast::Expr) -> Option<Value> {
     }
 }
 
-fn constant(c: &ast::Constant) -> Option<Value> {
-    Some(match c {
-        ast::Constant::None => Value::Null,
-        ast::Constant::Bool(b) => Value::Bool(*b),
-        ast::Constant::Str(s) => Value::String(s.clone()),
-        ast::Constant::Int(i) => {
-            let text = i.to_string();
-            match text.parse::<i64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => Value::Number(Number::from_f64(text.parse::<f64>().ok()?)?),
-            }
-        }
-        ast::Constant::Float(f) => Value::Number(Number::from_f64(*f)?),
-        ast::Constant::Tuple(items) => {
-            Value::Array(items.iter().map(constant).collect::<Option<_>>()?)
-        }
-        ast::Constant::Bytes(_) | ast::Constant::Complex { .. } | ast::Constant::Ellipsis => {
-            return None
-        }
-    })
-}
-
-impl Visitor for Walker<'_> {
-    fn visit_expr_call(&mut self, node: ast::ExprCall) {
-        self.record_call(&node);
-        self.generic_visit_expr_call(node);
-    }
-
-    fn visit_expr_attribute(&mut self, node: ast::ExprAttribute) {
-        let attr = node.attr.as_str().to_string();
-        match &*node.value {
-            ast::Expr::Name(n) => {
-                if let Some(&i) = self.bound.get(n.id.as_str()) {
-                    self.record_field(i, &attr);
-                }
-            }
-            // `typecheck("src/").error_count`
-            value if self.recorded_callee(value) => {
+impl<'a> Visitor<'a> for Walker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Assign(node) => {
+                let binds = self.recorded_callee(&node.value);
                 let index = self.found.len();
-                self.generic_visit_expr_attribute(node);
-                if index < self.found.len() {
-                    self.record_field(index, &attr);
+                for t in &node.targets {
+                    self.define_target(t);
                 }
-                return;
+                visitor::walk_stmt(self, stmt);
+                if binds && index < self.found.len() {
+                    for t in &node.targets {
+                        if let Expr::Name(n) = t {
+                            self.bound.insert(n.id.to_string(), index);
+                        }
+                    }
+                }
             }
-            _ => {}
-        }
-        self.generic_visit_expr_attribute(node);
-    }
-
-    fn visit_expr_name(&mut self, node: ast::ExprName) {
-        if matches!(node.ctx, ast::ExprContext::Store) {
-            self.defined.insert(node.id.as_str().to_string());
-        }
-    }
-
-    fn visit_stmt_assign(&mut self, node: ast::StmtAssign) {
-        let binds = self.recorded_callee(&node.value);
-        let index = self.found.len();
-        for t in &node.targets {
-            self.define_target(t);
-        }
-        let targets: Vec<String> = node
-            .targets
-            .iter()
-            .filter_map(|t| match t {
-                ast::Expr::Name(n) => Some(n.id.as_str().to_string()),
-                _ => None,
-            })
-            .collect();
-        self.generic_visit_stmt_assign(node);
-        if binds && index < self.found.len() {
-            for t in targets {
-                self.bound.insert(t, index);
+            Stmt::AnnAssign(node) => {
+                let binds = node
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| self.recorded_callee(v));
+                let index = self.found.len();
+                self.define_target(&node.target);
+                visitor::walk_stmt(self, stmt);
+                if let (true, Expr::Name(n)) = (binds && index < self.found.len(), &*node.target) {
+                    self.bound.insert(n.id.to_string(), index);
+                }
             }
+            Stmt::FunctionDef(node) => {
+                self.defined.insert(node.name.to_string());
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::ClassDef(node) => {
+                self.defined.insert(node.name.to_string());
+                visitor::walk_stmt(self, stmt);
+            }
+            _ => visitor::walk_stmt(self, stmt),
         }
     }
 
-    fn visit_stmt_ann_assign(&mut self, node: ast::StmtAnnAssign) {
-        let binds = node
-            .value
-            .as_deref()
-            .is_some_and(|v| self.recorded_callee(v));
-        let index = self.found.len();
-        self.define_target(&node.target);
-        let target = match &*node.target {
-            ast::Expr::Name(n) => Some(n.id.as_str().to_string()),
-            _ => None,
-        };
-        self.generic_visit_stmt_ann_assign(node);
-        if let (true, Some(t)) = (binds && index < self.found.len(), target) {
-            self.bound.insert(t, index);
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Call(call) => {
+                self.record_call(call);
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Attribute(node) => {
+                let attr = node.attr.as_str();
+                match &*node.value {
+                    Expr::Name(n) => {
+                        if let Some(&i) = self.bound.get(n.id.as_str()) {
+                            self.record_field(i, attr);
+                        }
+                        visitor::walk_expr(self, expr);
+                    }
+                    // `typecheck("src/").error_count`
+                    value if self.recorded_callee(value) => {
+                        let index = self.found.len();
+                        visitor::walk_expr(self, expr);
+                        if index < self.found.len() {
+                            self.record_field(index, attr);
+                        }
+                    }
+                    _ => visitor::walk_expr(self, expr),
+                }
+            }
+            Expr::Name(n) => {
+                if n.ctx == ast::ExprContext::Store {
+                    self.defined.insert(n.id.to_string());
+                }
+            }
+            _ => visitor::walk_expr(self, expr),
         }
     }
 
-    fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
-        self.defined.insert(node.name.as_str().to_string());
-        self.generic_visit_stmt_function_def(node);
+    fn visit_parameter(&mut self, parameter: &'a ast::Parameter) {
+        self.defined.insert(parameter.name.to_string());
+        visitor::walk_parameter(self, parameter);
     }
 
-    fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
-        self.defined.insert(node.name.as_str().to_string());
-        self.generic_visit_stmt_async_function_def(node);
-    }
-
-    fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
-        self.defined.insert(node.name.as_str().to_string());
-        self.generic_visit_stmt_class_def(node);
-    }
-
-    fn visit_arg(&mut self, node: ast::Arg) {
-        self.defined.insert(node.arg.as_str().to_string());
-        self.generic_visit_arg(node);
-    }
-
-    fn visit_alias(&mut self, node: ast::Alias) {
-        let local = node.asname.as_ref().unwrap_or(&node.name).as_str();
+    fn visit_alias(&mut self, alias: &'a ast::Alias) {
+        let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
         // `import a.b` binds `a`.
-        let local = local.split('.').next().unwrap_or(local).to_string();
-        self.defined.insert(local);
+        self.defined
+            .insert(local.split('.').next().unwrap_or(local).to_string());
     }
 
-    fn visit_excepthandler_except_handler(&mut self, node: ast::ExceptHandlerExceptHandler) {
-        if let Some(n) = &node.name {
-            self.defined.insert(n.as_str().to_string());
+    fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
+        let ast::ExceptHandler::ExceptHandler(h) = handler;
+        if let Some(n) = &h.name {
+            self.defined.insert(n.to_string());
         }
-        self.generic_visit_excepthandler_except_handler(node);
+        visitor::walk_except_handler(self, handler);
     }
 }

@@ -7,6 +7,7 @@ use super::code_mode;
 use super::collect::Collector;
 use super::json_call;
 use super::verdict::CallFormat;
+use crate::schema::Toolset;
 
 pub(crate) struct Fence<'a> {
     pub lang: String,
@@ -35,13 +36,13 @@ pub(crate) fn split(text: &str) -> (Vec<Fence<'_>>, String) {
                 open = Some((lang, offset));
             }
             None => prose.push_str(line),
-            Some((lang, body_start))
-                if t.trim_end() == "```"
-                    || t.starts_with("```") && t.trim_end().trim_start_matches('`').is_empty() =>
-            {
+            // Models often close a fence at the end of the last line
+            // (`}```), which Markdown would not; accept it.
+            Some((lang, body_start)) if line.trim_end().ends_with("```") => {
+                let content = line.trim_end().trim_end_matches('`');
                 fences.push(Fence {
                     lang: lang.clone(),
-                    body: &text[*body_start..start],
+                    body: &text[*body_start..start + content.len()],
                     closed: true,
                 });
                 open = None;
@@ -59,17 +60,28 @@ pub(crate) fn split(text: &str) -> (Vec<Fence<'_>>, String) {
     (fences, prose)
 }
 
-pub(crate) fn parse(fences: &[Fence<'_>], out: &mut Collector<'_>) {
+/// JSON fences: calls, or broken calls.
+pub(crate) fn parse_json(fences: &[Fence<'_>], out: &mut Collector<'_>) {
     for fence in fences {
         let body = fence.body.trim();
         let jsonish = matches!(fence.lang.as_str(), "json" | "jsonc" | "json5" | "")
             && (body.starts_with('{') || body.starts_with('['));
         if jsonish {
             json_fence(fence, body, out);
-        } else if matches!(fence.lang.as_str(), "python" | "py" | "python3" | "") {
-            python_fence(fence, out);
         }
     }
+}
+
+/// Python fences that call tools, described ("a ```python fence calls
+/// git_status()"). Whether that is a broken call or an example inside an
+/// explanation is for the caller to decide from the prose around it.
+pub(crate) fn python_calls(fences: &[Fence<'_>], toolset: &Toolset) -> Vec<String> {
+    fences
+        .iter()
+        .filter(|f| matches!(f.lang.as_str(), "python" | "py" | "python3" | ""))
+        .filter(|f| !f.body.trim_start().starts_with(['{', '[']))
+        .filter_map(|f| python_fence(f, toolset))
+        .collect()
 }
 
 fn json_fence(fence: &Fence<'_>, body: &str, out: &mut Collector<'_>) {
@@ -100,8 +112,7 @@ fn json_fence(fence: &Fence<'_>, body: &str, out: &mut Collector<'_>) {
 
 /// Tools called as plain Python in a fence. Parsed when it parses; a
 /// fragment that does not is scanned for `tool(`.
-fn python_fence(fence: &Fence<'_>, out: &mut Collector<'_>) {
-    let toolset = out.toolset;
+fn python_fence(fence: &Fence<'_>, toolset: &Toolset) -> Option<String> {
     let mut called: Vec<String> = match code_mode::called_tools(fence.body, toolset) {
         Some(names) => names,
         None => toolset
@@ -113,21 +124,18 @@ fn python_fence(fence: &Fence<'_>, out: &mut Collector<'_>) {
             .collect(),
     };
     called.dedup();
-    if let Some(first) = called.first() {
-        let lang = if fence.lang.is_empty() {
-            "code"
-        } else {
-            &fence.lang
-        };
-        out.broken.push(format!(
-            "a ```{lang} fence calls {first}() as plain code instead of making a tool call{}",
-            if called.len() > 1 {
-                format!(" (also: {})", called[1..].join(", "))
-            } else {
-                String::new()
-            }
-        ));
-    }
+    let first = called.first()?;
+    let lang = if fence.lang.is_empty() {
+        "code"
+    } else {
+        &fence.lang
+    };
+    let also = if called.len() > 1 {
+        format!(" (also: {})", called[1..].join(", "))
+    } else {
+        String::new()
+    };
+    Some(format!("a ```{lang} fence calls {first}(){also}"))
 }
 
 fn calls_by_text(body: &str, name: &str) -> bool {

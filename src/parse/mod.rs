@@ -26,6 +26,10 @@ pub use verdict::{Call, CallFormat, Verdict, VerdictKind};
 use crate::schema::Toolset;
 use collect::Collector;
 
+/// Prose longer than this around a ```python fence that calls a tool makes
+/// the fence an example in an explanation rather than a broken call.
+const EXPLANATION_MIN_CHARS: usize = 200;
+
 /// Classifies one completion against a toolset. Never fails: anything
 /// unparseable is a verdict (`malformed_call` with a note saying what broke).
 pub fn classify(completion: &str, toolset: &Toolset) -> Verdict {
@@ -40,9 +44,30 @@ pub fn classify(completion: &str, toolset: &Toolset) -> Verdict {
         return out.finish(split.thinking);
     }
     let (fences, prose) = fenced::split(answer);
-    fenced::parse(&fences, &mut out);
+    fenced::parse_json(&fences, &mut out);
     if !out.calls.is_empty() || !out.broken.is_empty() {
         return out.finish(split.thinking);
+    }
+    let is_tool = |w: &str| toolset.contains(w);
+    let promised = promise::detect(&prose, &is_tool);
+    let shown = fenced::python_calls(&fences, toolset);
+    if !shown.is_empty() {
+        // A fence that calls a tool as plain code is a broken call when it
+        // is the answer (alone, or after a line announcing it); inside a
+        // longer explanation it is an example.
+        if prose.trim().len() <= EXPLANATION_MIN_CHARS || promised.is_some() {
+            out.broken.extend(
+                shown
+                    .into_iter()
+                    .map(|s| format!("{s} as plain code instead of making a tool call")),
+            );
+            return out.finish(split.thinking);
+        }
+        out.notes.extend(
+            shown
+                .into_iter()
+                .map(|s| format!("{s} as an example inside an explanation; not a call attempt")),
+        );
     }
     if split.unclosed {
         out.notes.push(
@@ -51,7 +76,7 @@ pub fn classify(completion: &str, toolset: &Toolset) -> Verdict {
         );
     }
     let mut verdict = out.finish(split.thinking);
-    if let Some(sentence) = promise::detect(&prose, &|w| toolset.contains(w)) {
+    if let Some(sentence) = promised {
         verdict.kind = VerdictKind::Promise;
         verdict.notes.push(format!(
             "promises a tool action without calling a tool: {sentence:?}"

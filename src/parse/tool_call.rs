@@ -2,6 +2,7 @@
 //! Qwen3 format, `<function=…>` XML inside for Qwen3-Coder. Text outside
 //! the blocks is prose, except a `<function=` there (unwrapped XML).
 
+use super::code_mode;
 use super::collect::Collector;
 use super::json_call::{self, RawCall};
 use super::qwen_xml;
@@ -70,10 +71,23 @@ fn block(body: &str, out: &mut Collector<'_>) {
         }
     } else if trimmed.contains("<function=") {
         qwen_xml::parse(trimmed, true, out);
+    } else if let Some(tools) = bare_python(trimmed, out) {
+        out.broken.push(format!(
+            "<tool_call> holds Python calling {tools} without the <function={}> wrapper code mode needs",
+            out.toolset.code_mode().map_or("execute_code", |c| c.tool.as_str())
+        ));
     } else {
         let start: String = trimmed.chars().take(40).collect();
         out.broken.push(format!(
             "<tool_call> holds neither JSON nor <function=…>: starts with {start:?}"
         ));
     }
+}
+
+/// Python written straight into `<tool_call>` (seen in Punie's Phase 26
+/// data): the tools it calls, if it parses and calls any.
+fn bare_python(body: &str, out: &Collector<'_>) -> Option<String> {
+    out.toolset.code_mode()?;
+    let tools = code_mode::called_tools(body, out.toolset)?;
+    (!tools.is_empty()).then(|| tools.join(", "))
 }
