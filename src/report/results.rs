@@ -76,6 +76,9 @@ pub struct QueryResult {
     pub generated_tokens: Option<u64>,
     #[serde(default, skip_serializing_if = "Timings::is_empty")]
     pub timings: Timings,
+    /// The plugin's custom check, when the pack's plugin has one for this query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_check: Option<crate::score::CustomCheck>,
 }
 
 impl QueryResult {

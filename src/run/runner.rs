@@ -9,7 +9,7 @@ use crate::report::results::{
     FORMAT_VERSION,
 };
 use crate::schema::Toolset;
-use crate::score::{score_query, Response};
+use crate::score::{apply_custom_check, score_query, CustomCheck, Response};
 use crate::suite::LoadedPack;
 use std::sync::Arc;
 
@@ -42,6 +42,30 @@ pub fn run_suites(
     suites: &[SuiteRun<'_>],
     backend: &mut dyn Backend,
     classify: &mut dyn FnMut(usize, &str) -> Verdict,
+    transcripts: Option<&mut TranscriptWriter>,
+    on_done: &mut dyn FnMut(&str, &QueryResult),
+) -> Result<RunResults, RunError> {
+    run_suites_checked(
+        suites,
+        backend,
+        classify,
+        &mut |_, _, _| None,
+        transcripts,
+        on_done,
+    )
+}
+
+/// A custom check: `(suite_index, query_id, verdict)` → the plugin's
+/// judgement, `None` when it has no rule for the query.
+pub type CustomCheckFn<'a> = dyn FnMut(usize, &str, &Verdict) -> Option<CustomCheck> + 'a;
+
+/// [`run_suites`] with a custom check (plugins) run on every verdict; a
+/// failed check fails the query with the plugin's message.
+pub fn run_suites_checked(
+    suites: &[SuiteRun<'_>],
+    backend: &mut dyn Backend,
+    classify: &mut dyn FnMut(usize, &str) -> Verdict,
+    custom_check: &mut CustomCheckFn<'_>,
     mut transcripts: Option<&mut TranscriptWriter>,
     on_done: &mut dyn FnMut(&str, &QueryResult),
 ) -> Result<RunResults, RunError> {
@@ -78,7 +102,11 @@ pub fn run_suites(
                 (_, _, Some(why)) => Response::Missing(why),
                 _ => Response::Missing("no completion"),
             };
-            let score = score_query(&q.expect, response);
+            let mut score = score_query(&q.expect, response);
+            let custom = verdict.as_ref().and_then(|v| custom_check(si, &q.id, v));
+            if let Some(c) = &custom {
+                apply_custom_check(&mut score, c);
+            }
             let timings = completion
                 .as_ref()
                 .map(|c| c.timings.clone())
@@ -92,6 +120,7 @@ pub fn run_suites(
                 prompt_tokens: completion.as_ref().and_then(|c| c.prompt_tokens),
                 generated_tokens: completion.as_ref().and_then(|c| c.generated_tokens),
                 timings,
+                custom_check: custom,
             };
             if let Some(w) = transcripts.as_deref_mut() {
                 let record = TranscriptRecord {

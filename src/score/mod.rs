@@ -3,11 +3,13 @@
 //! See docs/scoring.md for every definition.
 
 mod confusion;
+mod custom;
 mod metrics;
 mod query;
 mod rate;
 
 pub use confusion::Confusion;
+pub use custom::{apply_custom_check, CustomCheck};
 pub use metrics::{metrics, Binary, GroupMetrics, Metrics, Scored, ToolMetrics};
 pub use query::{score_query, Observed, QueryScore, Response};
 pub use rate::{wilson, Rate, Z95};

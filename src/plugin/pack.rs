@@ -1,0 +1,166 @@
+//! A plugin's pack: the JSON it handed over, read by the same front end as
+//! query files, plus the extra tool schemas it brings (a top-level `tools`
+//! array) added to the pack's toolset.
+
+use super::abi::SYM_PACK;
+use super::error::PluginError;
+use super::library::{parse_json, reported_error, Plugin};
+use crate::schema::{ToolSchema, Toolset};
+use crate::suite::LoadedPack;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+const PACK_SHAPE: &str = "a query pack as JSON ({\"pack\": {…}, \"query\": […]}, see docs/query-packs.md), optionally with \"tools\": [tool schema, …]";
+
+/// A plugin and the checked pack it provides.
+#[derive(Debug, Clone)]
+pub struct PluginPack {
+    pub plugin: Arc<Plugin>,
+    pub loaded: LoadedPack,
+    /// Tool schemas the plugin adds to the pack's toolset.
+    pub tools: Vec<Value>,
+}
+
+impl PluginPack {
+    /// Reads the pack a loaded plugin handed over.
+    pub fn from_plugin(plugin: Arc<Plugin>) -> Result<Self, PluginError> {
+        let path = plugin.path().to_path_buf();
+        let shape = |message: String| PluginError::Shape {
+            path: path.clone(),
+            function: SYM_PACK,
+            message,
+            what: PACK_SHAPE,
+        };
+        let mut doc = parse_json(&path, SYM_PACK, plugin.pack_text(), PACK_SHAPE)?;
+        reported_error(&path, SYM_PACK, &doc)?;
+        let Some(obj) = doc.as_object_mut() else {
+            return Err(shape(format!(
+                "expected a JSON object, found {}",
+                kind(&doc)
+            )));
+        };
+        let tools = match obj.remove("tools") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(shape(format!(
+                    "`tools` must be an array of tool schema objects, found {}",
+                    kind(&other)
+                )))
+            }
+        };
+        // Without `tools` the plugin's own text is read, so line/column of
+        // deserialization errors point into what the plugin produced.
+        let text = if tools.is_empty() {
+            plugin.pack_text().to_string()
+        } else {
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        };
+        let origin = format!("{} (plugin pack)", path.display());
+        let loaded = LoadedPack::from_json(&text, &origin).map_err(|e| PluginError::Pack {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let id = &plugin.manifest().id;
+        if &loaded.pack.pack.id != id {
+            return Err(PluginError::IdMismatch {
+                path,
+                id: id.clone(),
+                pack_id: loaded.pack.pack.id.clone(),
+            });
+        }
+        Ok(Self {
+            plugin,
+            loaded,
+            tools,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.loaded.pack.pack.id
+    }
+
+    /// The toolset the pack is scored against: `base` (or the toolset the
+    /// pack names) plus the plugin's tools, named `<base>+<pack id>` when
+    /// tools were added. The pack's expectations are checked against it.
+    pub fn toolset(&self, base: Option<&Toolset>) -> Result<Toolset, PluginError> {
+        let path = self.plugin.path();
+        let fail = |message: String| PluginError::Pack {
+            path: path.to_path_buf(),
+            message: format!("{}: {message}", path.display()),
+        };
+        let base = match base {
+            Some(t) => t.clone(),
+            None => {
+                let spec = &self.loaded.pack.pack.toolset;
+                Toolset::open(spec).map_err(|e| {
+                    fail(format!(
+                        "pack.toolset {spec:?}: {e}; fix: name a built-in toolset ({}) or an absolute toolset path",
+                        Toolset::builtin_names().collect::<Vec<_>>().join(", ")
+                    ))
+                })?
+            }
+        };
+        let toolset = if self.tools.is_empty() {
+            base
+        } else {
+            self.extend(&base).map_err(fail)?
+        };
+        self.loaded
+            .check_tools(&toolset)
+            .map_err(|e| PluginError::Pack {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        Ok(toolset)
+    }
+
+    fn extend(&self, base: &Toolset) -> Result<Toolset, String> {
+        // Each added schema is compiled on its own first, so problems are
+        // reported as `tools[i]` of the plugin rather than by position in
+        // the combined toolset.
+        let mut problems = Vec::new();
+        for (i, schema) in self.tools.iter().enumerate() {
+            let origin = format!("{} tools[{i}]", self.plugin.path().display());
+            match ToolSchema::from_value(schema.clone(), &origin) {
+                Ok(tool) if base.contains(tool.name()) => problems.push(format!(
+                    "{origin}: tool {:?} is already in toolset {}; fix: rename it, or drop it from the plugin's tools",
+                    tool.name(),
+                    base.name()
+                )),
+                Ok(_) => {}
+                Err(issues) => problems.extend(issues.iter().map(ToString::to_string)),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(format!(
+                "invalid tool schemas ({}):\n  {}",
+                problems.len(),
+                problems.join("\n  ")
+            ));
+        }
+        let mut tools: Vec<Value> = base.tools().map(|t| t.schema().clone()).collect();
+        tools.extend(self.tools.iter().cloned());
+        let mut doc = json!({
+            "name": format!("{}+{}", base.name(), self.id()),
+            "description": format!("{} plus the tools of plugin {}", base.name(), self.id()),
+            "tools": tools,
+        });
+        if let Some(cm) = base.code_mode() {
+            doc["code_mode"] = json!({"tool": cm.tool, "parameter": cm.parameter});
+        }
+        Toolset::from_json(&doc, &self.plugin.path().display().to_string())
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
