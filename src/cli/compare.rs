@@ -1,8 +1,50 @@
-use super::{not_yet, CliResult};
+//! `punie-eval compare A.json B.json [C.json …]`: deltas against the first
+//! file (two files) or a side-by-side table (three or more), the exact
+//! McNemar test over shared queries, and the queries that flipped.
+
+use super::CliResult;
+use crate::report::compare::{compare, text, Loaded};
+use crate::report::{markdown, write_file};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Results files (results.json of `run` or `bench`); the first is the baseline.
+    #[arg(value_name = "RESULTS.json", num_args = 2.., required = true)]
+    files: Vec<PathBuf>,
+    /// Also write the comparison as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Also write the comparison as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    not_yet("compare", 7)
+pub fn run(args: Args) -> CliResult {
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for f in &args.files {
+        match Loaded::read(f) {
+            Ok(l) => loaded.push(l),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n").into());
+    }
+    let c = compare(&loaded);
+    for w in &c.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(path) = &args.markdown {
+        write_file(path, &markdown::comparison(&c))?;
+    }
+    if let Some(path) = &args.json {
+        write_file(path, &(serde_json::to_string_pretty(&c)? + "\n"))?;
+    }
+    // A closed stdout (`| head`) is not an error: the files are written.
+    let _ = write!(std::io::stdout().lock(), "{}", text(&c));
+    Ok(ExitCode::SUCCESS)
 }

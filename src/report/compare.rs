@@ -1,0 +1,691 @@
+//! Comparing result files: one row per metric (accuracy rates always; query
+//! timings and `bench` measurements when at least two files have them), each
+//! later file paired with the first (the baseline) for deltas, the exact
+//! McNemar test over shared queries and the queries that flipped.
+
+use super::results::{QueryResult, RunResults, FORMAT_VERSION};
+use crate::score::Rate;
+use crate::stats::mcnemar::{fmt_p, min_detectable, McNemar, MinDetectable};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read: {source}; fix: check the path")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: not a punie-eval results file: {message}; fix: pass a results.json written by `punie-eval run` or `bench`")]
+    Json {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: key format_version: {found} is not a results format this punie-eval knows (it reads {FORMAT_VERSION}); fix: compare with the punie-eval version that wrote it, or re-run to regenerate it")]
+    Version { path: String, found: String },
+}
+
+/// One results file, read and checked.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: String,
+    pub results: RunResults,
+    /// The `bench` section (timing and memory measurements), if any.
+    pub bench: Option<Map<String, Value>>,
+}
+
+impl Loaded {
+    pub fn read(path: &Path) -> Result<Self, LoadError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::parse(&text, &shown)
+    }
+
+    pub fn parse(text: &str, path: &str) -> Result<Self, LoadError> {
+        let json_err = |e: serde_json::Error| LoadError::Json {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let raw: Value = serde_json::from_str(text).map_err(json_err)?;
+        // The version decides how to read the rest, so it is checked first.
+        let found = match raw.get("format_version") {
+            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => None,
+            Some(v) => Some(v.to_string()),
+            None => Some("missing".to_string()),
+        };
+        if let Some(found) = found {
+            return Err(LoadError::Version {
+                path: path.to_string(),
+                found,
+            });
+        }
+        let results: RunResults = serde_json::from_str(text).map_err(json_err)?;
+        let bench = raw.get("bench").and_then(Value::as_object).cloned();
+        Ok(Self {
+            path: path.to_string(),
+            results,
+            bench,
+        })
+    }
+}
+
+/// How a metric's numbers are shown and differenced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A fraction 0..1 shown as a percentage; deltas in percentage points.
+    Rate,
+    Seconds,
+    /// Shown in GB (10^9 bytes), as Punie's baseline does.
+    Bytes,
+    PerSecond,
+    Plain,
+}
+
+impl Unit {
+    /// From a `bench` key's suffix: `_per_s`, `_s`, `_bytes`, `_rate`/`_accuracy`.
+    fn of_key(key: &str) -> Self {
+        if key.ends_with("_per_s") || key.ends_with("tok_s") {
+            Self::PerSecond
+        } else if key.ends_with("_s") {
+            Self::Seconds
+        } else if key.ends_with("_bytes") {
+            Self::Bytes
+        } else {
+            Self::Plain
+        }
+    }
+
+    pub fn show(self, v: f64) -> String {
+        match self {
+            Self::Rate => format!("{:.1}%", v * 100.0),
+            Self::Seconds => format!("{v:.2}s"),
+            Self::Bytes => format!("{:.2} GB", v / 1e9),
+            Self::PerSecond => format!("{v:.1}/s"),
+            Self::Plain => trim_float(v),
+        }
+    }
+
+    /// Punie's delta: "+1.60s / +24.8%" (the relative part only when the
+    /// baseline is not zero).
+    pub fn delta(self, base: f64, new: f64) -> String {
+        let d = new - base;
+        let abs = match self {
+            Self::Rate => format!("{:+.1} pp", d * 100.0),
+            Self::Seconds => format!("{d:+.2}s"),
+            Self::Bytes => format!("{:+.2} GB", d / 1e9),
+            Self::PerSecond => format!("{d:+.1}/s"),
+            Self::Plain => {
+                let s = trim_float(d);
+                if d >= 0.0 {
+                    format!("+{s}")
+                } else {
+                    s
+                }
+            }
+        };
+        if base == 0.0 {
+            abs
+        } else {
+            format!("{abs} / {:+.1}%", d / base.abs() * 100.0)
+        }
+    }
+}
+
+fn trim_float(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// A cell: the number and, for rates, the counts behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Cell {
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trials: Option<u64>,
+}
+
+impl Cell {
+    fn rate(r: &Rate) -> Option<Self> {
+        r.value.map(|value| Self {
+            value,
+            successes: Some(r.successes),
+            trials: Some(r.trials),
+        })
+    }
+    fn number(value: f64) -> Self {
+        Self {
+            value,
+            successes: None,
+            trials: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricRow {
+    pub key: String,
+    pub label: String,
+    pub unit: Unit,
+    /// One per file, in file order; `None` where the file lacks it.
+    pub values: Vec<Option<Cell>>,
+}
+
+impl MetricRow {
+    /// "75.0% (6/8)", "8.06s", or "n/a".
+    pub fn show(&self, i: usize) -> String {
+        match self.values.get(i).copied().flatten() {
+            None => "n/a".to_string(),
+            Some(c) => match (c.successes, c.trials) {
+                (Some(k), Some(n)) => format!("{} ({k}/{n})", self.unit.show(c.value)),
+                _ => self.unit.show(c.value),
+            },
+        }
+    }
+
+    /// The delta of file `i` against file `base`, when both have the metric.
+    pub fn delta(&self, base: usize, i: usize) -> Option<String> {
+        let a = self.values.get(base).copied().flatten()?;
+        let b = self.values.get(i).copied().flatten()?;
+        Some(self.unit.delta(a.value, b.value))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileInfo {
+    pub path: String,
+    /// "model/backend description", for column headings.
+    pub label: String,
+    pub backend: String,
+    pub created: String,
+    /// "id@version" of each suite.
+    pub suites: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlipDirection {
+    PassToFail,
+    FailToPass,
+}
+
+impl FlipDirection {
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Self::PassToFail => "pass→fail",
+            Self::FailToPass => "fail→pass",
+        }
+    }
+}
+
+/// A shared query whose strict outcome differs between two files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Flip {
+    pub suite: String,
+    pub query: String,
+    pub direction: FlipDirection,
+    /// Why it failed on the failing side.
+    pub reason: String,
+}
+
+/// A later file against the baseline (file 0).
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub baseline: usize,
+    pub other: usize,
+    /// Queries (suite + id) scored in both.
+    pub shared: u64,
+    pub only_baseline: u64,
+    pub only_other: u64,
+    /// Exact McNemar on strict pass/fail; `None` without shared queries.
+    pub strict: Option<McNemar>,
+    /// The same on the call-or-not decision.
+    pub discrimination: Option<McNemar>,
+    /// The smallest strict-accuracy difference `shared` queries can detect.
+    pub min_detectable: Option<MinDetectable>,
+    pub verdict: String,
+    pub flips: Vec<Flip>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub files: Vec<FileInfo>,
+    pub metrics: Vec<MetricRow>,
+    pub pairs: Vec<Pair>,
+    pub warnings: Vec<String>,
+}
+
+/// Compares two or more loaded files; the first is the baseline.
+pub fn compare(files: &[Loaded]) -> Comparison {
+    let infos: Vec<FileInfo> = files.iter().enumerate().map(file_info).collect();
+    let mut warnings = suite_warnings(files);
+    let mut metrics = accuracy_rows(files);
+    metrics.extend(optional_rows(files));
+    let pairs = (1..files.len())
+        .map(|i| pair(files, 0, i, &mut warnings))
+        .collect();
+    Comparison {
+        files: infos,
+        metrics,
+        pairs,
+        warnings,
+    }
+}
+
+fn file_info((i, f): (usize, &Loaded)) -> FileInfo {
+    let b = &f.results.backend;
+    FileInfo {
+        path: f.path.clone(),
+        label: format!("{}: {} {}", letter(i), b.kind, b.description),
+        backend: b.kind.clone(),
+        created: f.results.created.clone(),
+        suites: f
+            .results
+            .suites
+            .iter()
+            .map(|s| format!("{}@{}", s.pack.id, s.pack.version))
+            .collect(),
+    }
+}
+
+/// A, B, C, … Z, then F27, F28, …
+pub fn letter(i: usize) -> String {
+    if i < 26 {
+        char::from(b'A' + i as u8).to_string()
+    } else {
+        format!("F{}", i + 1)
+    }
+}
+
+fn suite_warnings(files: &[Loaded]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(first) = files.first() else {
+        return out;
+    };
+    let suites = |f: &Loaded| -> BTreeMap<String, String> {
+        f.results
+            .suites
+            .iter()
+            .map(|s| (s.pack.id.clone(), s.pack.version.clone()))
+            .collect()
+    };
+    let base = suites(first);
+    for (i, f) in files.iter().enumerate().skip(1) {
+        let other = suites(f);
+        let ids = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<BTreeSet<_>>();
+        if ids(&base) != ids(&other) {
+            out.push(format!(
+                "suites differ: {} ({}) ran [{}], {} ({}) ran [{}]; accuracy rates cover \
+                 different queries, the paired test only the shared ones",
+                letter(0),
+                first.path,
+                join(base.keys()),
+                letter(i),
+                f.path,
+                join(other.keys())
+            ));
+        }
+        for (id, v) in &base {
+            if let Some(w) = other.get(id).filter(|w| *w != v) {
+                out.push(format!(
+                    "suite {id}: version {v} in {} but {w} in {} ({}); its queries may have \
+                     changed between the runs",
+                    letter(0),
+                    letter(i),
+                    f.path
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn join<'a>(it: impl Iterator<Item = &'a String>) -> String {
+    it.map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+fn accuracy_rows(files: &[Loaded]) -> Vec<MetricRow> {
+    type Pick = fn(&crate::score::Metrics) -> &Rate;
+    let rows: [(&str, &str, Pick); 5] = [
+        ("strict", "Accuracy (strict)", |m| &m.strict),
+        ("soft", "Accuracy (soft)", |m| &m.soft),
+        ("discrimination_accuracy", "Tool discrimination", |m| {
+            &m.discrimination_accuracy
+        }),
+        ("tool_name_accuracy", "Tool names right", |m| {
+            &m.tool_name_accuracy
+        }),
+        ("argument_validity", "Arguments valid", |m| {
+            &m.argument_validity
+        }),
+    ];
+    rows.iter()
+        .map(|(key, label, pick)| MetricRow {
+            key: key.to_string(),
+            label: label.to_string(),
+            unit: Unit::Rate,
+            values: files
+                .iter()
+                .map(|f| Cell::rate(pick(&f.results.overall)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Per-query timing means and every numeric `bench` measurement, kept when
+/// at least two files have them (one value alone compares with nothing).
+fn optional_rows(files: &[Loaded]) -> Vec<MetricRow> {
+    let mut rows: Vec<MetricRow> = Vec::new();
+    let timing =
+        |key: &str, label: &str, unit: Unit, f: &dyn Fn(&Loaded) -> Option<f64>| MetricRow {
+            key: key.to_string(),
+            label: label.to_string(),
+            unit,
+            values: files.iter().map(|l| f(l).map(Cell::number)).collect(),
+        };
+    rows.push(timing(
+        "query_total_mean_s",
+        "Mean query time",
+        Unit::Seconds,
+        &|l| mean(queries(l).filter_map(|q| q.timings.total_s)),
+    ));
+    rows.push(timing(
+        "first_token_mean_s",
+        "Mean time to first token",
+        Unit::Seconds,
+        &|l| mean(queries(l).filter_map(|q| q.timings.first_token_s)),
+    ));
+    rows.push(timing(
+        "generation_tok_per_s",
+        "Generation speed (tokens)",
+        Unit::PerSecond,
+        &|l| {
+            let (tokens, secs) = queries(l)
+                .filter_map(|q| Some((q.generated_tokens? as f64, q.timings.generation_s?)))
+                .fold((0.0, 0.0), |(t, s), (a, b)| (t + a, s + b));
+            (secs > 0.0).then(|| tokens / secs)
+        },
+    ));
+
+    // Bench keys in first-seen order across files.
+    let mut keys: Vec<String> = Vec::new();
+    let leaves: Vec<BTreeMap<String, f64>> = files
+        .iter()
+        .map(|f| {
+            let mut m = Vec::new();
+            if let Some(b) = &f.bench {
+                flatten("", b, &mut m);
+            }
+            for (k, _) in &m {
+                if !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+            m.into_iter().collect()
+        })
+        .collect();
+    for key in keys {
+        let last = key.rsplit('.').next().unwrap_or(&key);
+        rows.push(MetricRow {
+            label: humanize(&key),
+            unit: Unit::of_key(last),
+            values: leaves
+                .iter()
+                .map(|m| m.get(&key).copied().map(Cell::number))
+                .collect(),
+            key: format!("bench.{key}"),
+        });
+    }
+    rows.retain(|r| r.values.iter().filter(|v| v.is_some()).count() >= 2);
+    rows
+}
+
+fn queries(l: &Loaded) -> impl Iterator<Item = &QueryResult> {
+    l.results.suites.iter().flat_map(|s| s.queries.iter())
+}
+
+fn mean(it: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = it.fold((0.0, 0u64), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// Numeric leaves of nested objects as dotted keys; arrays (per-query
+/// lists) and text are not metrics and are skipped.
+fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, f64)>) {
+    for (k, v) in obj {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Number(n) => {
+                if let Some(x) = n.as_f64() {
+                    out.push((key, x));
+                }
+            }
+            Value::Object(o) => flatten(&key, o, out),
+            _ => {}
+        }
+    }
+}
+
+/// "memory.peak_bytes" → "Memory peak", "load_s" → "Load".
+fn humanize(key: &str) -> String {
+    let words: Vec<String> = key
+        .split('.')
+        .map(|seg| {
+            ["_per_s", "_bytes", "_s"]
+                .iter()
+                .find_map(|suf| seg.strip_suffix(suf))
+                .unwrap_or(seg)
+                .replace('_', " ")
+        })
+        .collect();
+    let s = words.join(" ");
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+type Key = (String, String);
+
+fn outcomes(f: &Loaded) -> BTreeMap<Key, &QueryResult> {
+    f.results
+        .suites
+        .iter()
+        .flat_map(|s| {
+            s.queries
+                .iter()
+                .map(|q| ((s.pack.id.clone(), q.id.clone()), q))
+        })
+        .collect()
+}
+
+fn pair(files: &[Loaded], a: usize, b: usize, warnings: &mut Vec<String>) -> Pair {
+    let qa = outcomes(&files[a]);
+    let qb = outcomes(&files[b]);
+    let mut flips = Vec::new();
+    let (mut shared, mut sb, mut sc, mut db, mut dc) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for (key, x) in &qa {
+        let Some(y) = qb.get(key) else { continue };
+        shared += 1;
+        let (xs, ys) = (x.score.strict, y.score.strict);
+        sb += u64::from(xs && !ys);
+        sc += u64::from(!xs && ys);
+        db += u64::from(x.score.discrimination && !y.score.discrimination);
+        dc += u64::from(!x.score.discrimination && y.score.discrimination);
+        if xs != ys {
+            let (direction, reason) = if xs {
+                (FlipDirection::PassToFail, y.score.reason.clone())
+            } else {
+                (FlipDirection::FailToPass, x.score.reason.clone())
+            };
+            flips.push(Flip {
+                suite: key.0.clone(),
+                query: key.1.clone(),
+                direction,
+                reason,
+            });
+        }
+    }
+    let only_baseline = qa.len() as u64 - shared;
+    let only_other = qb.len() as u64 - shared;
+    if (only_baseline > 0 || only_other > 0) && shared > 0 {
+        warnings.push(format!(
+            "{} and {}: {shared} shared queries; {only_baseline} only in {}, {only_other} only \
+             in {} (left out of the paired test)",
+            letter(a),
+            letter(b),
+            letter(a),
+            letter(b)
+        ));
+    }
+    let strict = (shared > 0).then(|| McNemar::new(shared, sb, sc));
+    let verdict = match &strict {
+        None => format!(
+            "no shared queries between {} and {}: the paired test needs the same suite and \
+             query ids",
+            letter(a),
+            letter(b)
+        ),
+        Some(m) => m.verdict(&letter(a), &letter(b)),
+    };
+    Pair {
+        baseline: a,
+        other: b,
+        shared,
+        only_baseline,
+        only_other,
+        strict,
+        discrimination: (shared > 0).then(|| McNemar::new(shared, db, dc)),
+        min_detectable: min_detectable(shared),
+        verdict,
+        flips,
+    }
+}
+
+/// "6 queries (10.0 pp) of 60", or why nothing is detectable.
+pub fn detectable_text(p: &Pair) -> String {
+    match p.min_detectable {
+        Some(d) => format!(
+            "{:.1} pp ({} discordant queries, all one way, of {} shared: p = {} < 0.05)",
+            d.rate * 100.0,
+            d.discordant,
+            p.shared,
+            fmt_p(crate::stats::mcnemar::exact_p(d.discordant, 0))
+        ),
+        None => format!(
+            "none: {} shared queries cannot reach p < 0.05 however they split (needs at least 6)",
+            p.shared
+        ),
+    }
+}
+
+/// The terminal rendering: deltas for two files, a side-by-side table for
+/// more, then each pair's test and flips.
+pub fn text(c: &Comparison) -> String {
+    let mut out = String::new();
+    for f in &c.files {
+        let _ = writeln!(out, "{} — {} ({})", f.label, f.path, f.created);
+    }
+    let _ = writeln!(out);
+    let width = c.metrics.iter().map(|m| m.label.len()).max().unwrap_or(0) + 1;
+    if c.files.len() == 2 {
+        for m in &c.metrics {
+            let delta = m
+                .delta(0, 1)
+                .map(|d| format!("  ({d})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{:<width$} {} → {}{delta}",
+                format!("{}:", m.label),
+                m.show(0),
+                m.show(1)
+            );
+        }
+    } else {
+        let cols: Vec<usize> = (0..c.files.len())
+            .map(|i| {
+                c.metrics
+                    .iter()
+                    .map(|m| m.show(i).chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(letter(i).len())
+            })
+            .collect();
+        let _ = write!(out, "{:<width$}", "metric");
+        for (i, w) in cols.iter().enumerate() {
+            let _ = write!(out, "  {:>w$}", letter(i));
+        }
+        let _ = writeln!(out);
+        for m in &c.metrics {
+            let _ = write!(out, "{:<width$}", m.label);
+            for (i, w) in cols.iter().enumerate() {
+                let _ = write!(out, "  {:>w$}", m.show(i));
+            }
+            let _ = writeln!(out);
+        }
+    }
+    for p in &c.pairs {
+        let (a, b) = (letter(p.baseline), letter(p.other));
+        let _ = writeln!(out, "\n{b} vs {a} (paired by suite + query id):");
+        if let Some(m) = &p.strict {
+            let _ = writeln!(
+                out,
+                "  McNemar exact, strict: {} shared, {} pass→fail, {} fail→pass, p = {}",
+                m.shared,
+                m.b,
+                m.c,
+                fmt_p(m.p_value)
+            );
+        }
+        if let Some(m) = &p.discrimination {
+            let _ = writeln!(
+                out,
+                "  McNemar exact, discrimination: {} pass→fail, {} fail→pass, p = {}",
+                m.b,
+                m.c,
+                fmt_p(m.p_value)
+            );
+        }
+        let _ = writeln!(out, "  verdict: {}", p.verdict);
+        let _ = writeln!(
+            out,
+            "  smallest detectable difference: {}",
+            detectable_text(p)
+        );
+        if !p.flips.is_empty() {
+            let _ = writeln!(out, "  flipped ({}):", p.flips.len());
+            for f in &p.flips {
+                let _ = writeln!(
+                    out,
+                    "    {} {}/{}: {}",
+                    f.direction.arrow(),
+                    f.suite,
+                    f.query,
+                    f.reason
+                );
+            }
+        }
+    }
+    out
+}

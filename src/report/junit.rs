@@ -1,0 +1,103 @@
+//! JUnit XML: one `<testsuite>` per query pack, one `<testcase>` per query;
+//! a strict failure is a `<failure>` carrying the reason, a missing
+//! completion an `<error>`. CI systems render this without any plugin.
+
+use super::results::RunResults;
+use crate::score::Observed;
+use std::fmt::Write;
+
+/// Escapes text for XML attributes and content, dropping characters XML 1.0
+/// cannot carry at all (control characters other than tab/newline/CR).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn secs(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+pub fn junit(r: &RunResults) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let count = |f: &dyn Fn(Observed, bool) -> bool| -> usize {
+        r.suites
+            .iter()
+            .flat_map(|s| &s.queries)
+            .filter(|q| f(q.score.observed, q.score.strict))
+            .count()
+    };
+    let tests = count(&|_, _| true);
+    let errors = count(&|o, _| o == Observed::NoCompletion);
+    let failures = count(&|o, s| !s && o != Observed::NoCompletion);
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"punie-eval\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
+    );
+    for s in &r.suites {
+        let n = s.queries.len();
+        let errs = s
+            .queries
+            .iter()
+            .filter(|q| q.score.observed == Observed::NoCompletion)
+            .count();
+        let fails = s.queries.iter().filter(|q| !q.score.strict).count() - errs;
+        let time: f64 = s.queries.iter().filter_map(|q| q.timings.total_s).sum();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{n}\" failures=\"{fails}\" errors=\"{errs}\" time=\"{}\" timestamp=\"{}\">",
+            escape(&s.pack.id),
+            secs(time),
+            escape(r.created.trim_end_matches('Z'))
+        );
+        let _ = writeln!(
+            out,
+            "    <properties>\n      <property name=\"backend\" value=\"{}\"/>\n      <property name=\"pack_version\" value=\"{}\"/>\n      <property name=\"toolset\" value=\"{}\"/>\n    </properties>",
+            escape(&format!("{} {}", r.backend.kind, r.backend.description)),
+            escape(&s.pack.version),
+            escape(&s.pack.toolset)
+        );
+        for q in &s.queries {
+            let time = q.timings.total_s.map(secs).unwrap_or_else(|| "0".into());
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{time}\"",
+                escape(&s.pack.id),
+                escape(&q.id)
+            );
+            let observed = q.score.observed.as_str();
+            if q.score.strict {
+                let _ = writeln!(out, "/>");
+            } else if q.score.observed == Observed::NoCompletion {
+                let _ = writeln!(
+                    out,
+                    ">\n      <error message=\"{}\" type=\"{observed}\"/>\n    </testcase>",
+                    escape(&q.score.reason)
+                );
+            } else {
+                let kind = if q.score.soft { "soft_pass" } else { "fail" };
+                let _ = writeln!(
+                    out,
+                    ">\n      <failure message=\"{}\" type=\"{kind}\">expected {}, observed {observed}; called [{}]</failure>\n    </testcase>",
+                    escape(&q.score.reason),
+                    q.score.expected.as_str(),
+                    escape(&q.score.called.join(", "))
+                );
+            }
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}

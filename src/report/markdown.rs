@@ -1,0 +1,216 @@
+//! Markdown: a run's summary (per-suite table, confusion matrix, failures)
+//! and a comparison (deltas or side-by-side table, tests, flips), for pull
+//! requests and notebooks.
+
+use super::compare::{detectable_text, letter, Comparison};
+use super::results::RunResults;
+use crate::score::{Metrics, Observed, Rate};
+use crate::stats::mcnemar::fmt_p;
+use crate::suite::ExpectKind;
+use std::fmt::Write;
+
+/// Table cells must not break the table: pipes escaped, newlines flattened.
+pub fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+fn pct(r: &Rate) -> String {
+    match (r.value, r.ci95) {
+        (Some(v), Some([lo, hi])) => format!(
+            "{:.1}% [{:.1}–{:.1}] ({}/{})",
+            v * 100.0,
+            lo * 100.0,
+            hi * 100.0,
+            r.successes,
+            r.trials
+        ),
+        _ => "n/a".into(),
+    }
+}
+
+fn metrics_row(out: &mut String, name: &str, m: &Metrics) {
+    let f1 = m.calls_tool.f1.map_or("n/a".into(), |f| format!("{f:.3}"));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} | {} | {f1} | {} |",
+        cell(name),
+        m.queries,
+        pct(&m.discrimination_accuracy),
+        pct(&m.soft),
+        pct(&m.strict),
+        pct(&m.tool_name_accuracy),
+        pct(&m.argument_validity),
+        m.no_completion
+    );
+}
+
+/// A run's results as Markdown.
+pub fn results(r: &RunResults) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# punie-eval results\n");
+    let _ = writeln!(
+        out,
+        "- backend: {} — {}\n- created: {}\n- generator: {} {}\n",
+        cell(&r.backend.kind),
+        cell(&r.backend.description),
+        r.created,
+        r.generator.name,
+        r.generator.version
+    );
+    let _ = writeln!(
+        out,
+        "| suite | n | discrimination | soft | strict | tool names | arg validity | F1 | no completion |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for s in &r.suites {
+        metrics_row(&mut out, &s.pack.id, &s.metrics);
+    }
+    if r.suites.len() > 1 {
+        metrics_row(&mut out, "**overall**", &r.overall);
+    }
+    let _ = writeln!(out, "\nRates with Wilson 95% intervals.\n");
+
+    let _ = writeln!(
+        out,
+        "## Confusion matrix (rows expected, columns observed)\n"
+    );
+    let _ = write!(out, "| expected \\ observed |");
+    for o in Observed::ALL {
+        let _ = write!(out, " {} |", o.as_str());
+    }
+    let _ = writeln!(out, "\n|---|{}", "---:|".repeat(Observed::ALL.len()));
+    for e in ExpectKind::ALL {
+        let _ = write!(out, "| {} |", e.as_str());
+        for o in Observed::ALL {
+            let _ = write!(out, " {} |", r.overall.confusion.get(e, o));
+        }
+        let _ = writeln!(out);
+    }
+
+    let failures: Vec<String> = r
+        .suites
+        .iter()
+        .flat_map(|s| {
+            s.queries.iter().filter(|q| !q.score.strict).map(|q| {
+                format!(
+                    "| {} | {} | {} | {} |",
+                    cell(&s.pack.id),
+                    cell(&q.id),
+                    q.score.observed.as_str(),
+                    cell(&q.score.reason)
+                )
+            })
+        })
+        .collect();
+    if failures.is_empty() {
+        let _ = writeln!(out, "\nEvery query passed strictly.");
+    } else {
+        let _ = writeln!(out, "\n## Strict failures ({})\n", failures.len());
+        let _ = writeln!(
+            out,
+            "| suite | query | observed | reason |\n|---|---|---|---|"
+        );
+        for f in failures {
+            let _ = writeln!(out, "{f}");
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "\n> warning: {}", cell(w));
+    }
+    out
+}
+
+/// A comparison as Markdown: two files get a metric/A/B/delta table, more
+/// get one column per file.
+pub fn comparison(c: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# punie-eval comparison\n");
+    for f in &c.files {
+        let _ = writeln!(
+            out,
+            "- **{}** — `{}` ({})",
+            cell(&f.label),
+            cell(&f.path),
+            f.created
+        );
+    }
+    let _ = writeln!(out);
+    let _ = write!(out, "| metric |");
+    for i in 0..c.files.len() {
+        let _ = write!(out, " {} |", letter(i));
+    }
+    let two = c.files.len() == 2;
+    if two {
+        let _ = write!(out, " Δ (B − A) |");
+    }
+    let _ = writeln!(
+        out,
+        "\n|---|{}{}",
+        "---:|".repeat(c.files.len()),
+        if two { "---:|" } else { "" }
+    );
+    for m in &c.metrics {
+        let _ = write!(out, "| {} |", cell(&m.label));
+        for i in 0..c.files.len() {
+            let _ = write!(out, " {} |", m.show(i));
+        }
+        if two {
+            let _ = write!(out, " {} |", m.delta(0, 1).unwrap_or_default());
+        }
+        let _ = writeln!(out);
+    }
+    for p in &c.pairs {
+        let (a, b) = (letter(p.baseline), letter(p.other));
+        let _ = writeln!(out, "\n## {b} vs {a}\n");
+        if let Some(m) = &p.strict {
+            let _ = writeln!(
+                out,
+                "- McNemar exact test (strict, {} shared queries): {} pass→fail, {} fail→pass, p = {}",
+                m.shared,
+                m.b,
+                m.c,
+                fmt_p(m.p_value)
+            );
+        }
+        if let Some(m) = &p.discrimination {
+            let _ = writeln!(
+                out,
+                "- McNemar exact test (discrimination): {} pass→fail, {} fail→pass, p = {}",
+                m.b,
+                m.c,
+                fmt_p(m.p_value)
+            );
+        }
+        let _ = writeln!(out, "- **Verdict:** {}", cell(&p.verdict));
+        let _ = writeln!(
+            out,
+            "- Smallest detectable difference: {}",
+            detectable_text(p)
+        );
+        if !p.flips.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| change | suite | query | reason (failing side) |\n|---|---|---|---|"
+            );
+            for f in &p.flips {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    f.direction.arrow(),
+                    cell(&f.suite),
+                    cell(&f.query),
+                    cell(&f.reason)
+                );
+            }
+        }
+    }
+    if !c.warnings.is_empty() {
+        let _ = writeln!(out, "\n## Warnings\n");
+        for w in &c.warnings {
+            let _ = writeln!(out, "- {}", cell(w));
+        }
+    }
+    out
+}
