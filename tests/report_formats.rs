@@ -307,3 +307,57 @@ fn report_specs_parse_and_write() {
         "{e}"
     );
 }
+
+#[test]
+fn run_writes_every_requested_report() {
+    let r = run(true);
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "again",
+            "--report",
+            "junit:r.xml",
+            "--report",
+            "html:r.html",
+            "--report",
+            "md:r.md",
+        ],
+        &r.root,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = std::fs::read_to_string(r.root.join("r.xml")).unwrap();
+    check_xml(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    assert!(std::fs::read_to_string(r.root.join("r.html"))
+        .unwrap()
+        .contains("<svg id=latency"));
+    assert!(std::fs::read_to_string(r.root.join("r.md"))
+        .unwrap()
+        .contains("| mini | 5 |"));
+
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "t.jsonl",
+            "--out",
+            "x",
+            "--report",
+            "pdf:r.pdf",
+        ],
+        &r.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown report format \"pdf\""));
+}

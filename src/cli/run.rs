@@ -46,6 +46,9 @@ pub struct Args {
     /// Exit with 1 when the overall strict score is below X (a fraction, 0 to 1).
     #[arg(long, value_name = "X")]
     min_accuracy: Option<f64>,
+    /// Also write a report, FORMAT:FILE (json, markdown, junit, html); repeatable.
+    #[arg(long = "report", value_name = "FORMAT:FILE")]
+    reports: Vec<crate::report::ReportSpec>,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -120,6 +123,9 @@ pub fn run(args: Args) -> CliResult {
 
     let results_path = out_dir.join("results.json");
     write_atomically(&results_path, &serde_json::to_string_pretty(&results)?)?;
+    for spec in &args.reports {
+        crate::report::write(&results, spec.format, &spec.path)?;
+    }
     // A closed stdout (`| head`) must not turn a finished run into a crash:
     // the files above are already written.
     let mut stdout = std::io::stdout().lock();
