@@ -212,7 +212,7 @@ pub fn run(args: Args) -> CliResult {
         Cmd::List(_) => {
             let _ = writeln!(
                 out,
-                "{:<28} {:<8} {:>7}  {:<32} SOURCE",
+                "{:<28} {:<8} {:>7}  {:<38} SOURCE",
                 "ID", "VERSION", "QUERIES", "TOOLSET"
             );
             for e in &entries {
@@ -222,7 +222,7 @@ pub fn run(args: Args) -> CliResult {
                 }
                 let _ = writeln!(
                     out,
-                    "{:<28} {:<8} {:>7}  {:<32} {}{flags}",
+                    "{:<28} {:<8} {:>7}  {:<38} {}{flags}",
                     e.pack.pack.pack.id,
                     e.pack.pack.pack.version,
                     e.pack.pack.queries.len(),
