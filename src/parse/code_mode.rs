@@ -111,7 +111,7 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
         .code_mode()
         .map(|c| c.tool.clone())
         .unwrap_or_default();
-    if nesting(code) > MAX_NESTING {
+    if code.len() > 2 * MAX_NESTING && nesting(code) > MAX_NESTING {
         // The AST walk recurses per nesting level; no real completion comes
         // near this, so do not risk the stack on a pathological one.
         out.notes.push(format!(
@@ -143,7 +143,7 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
     let mut any = false;
     for f in found {
         // A call to a name the module defines is a local helper, not a tool.
-        if f.unknown && defined.contains(&f.name) {
+        if f.unknown && defined.contains(f.name.as_str()) {
             continue;
         }
         any = true;
@@ -179,7 +179,7 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
 /// The tools (and the code-mode wrapper) a Python snippet calls, or `None`
 /// if it does not parse. Used on ```python fences.
 pub(crate) fn called_tools(code: &str, toolset: &Toolset) -> Option<Vec<String>> {
-    if nesting(code) > MAX_NESTING {
+    if code.len() > 2 * MAX_NESTING && nesting(code) > MAX_NESTING {
         return None;
     }
     let parsed = ruff_python_parser::parse_module(code).ok()?;
@@ -191,7 +191,8 @@ pub(crate) fn called_tools(code: &str, toolset: &Toolset) -> Option<Vec<String>>
         found
             .into_iter()
             .filter(|f| {
-                (!f.unknown || Some(f.name.as_str()) == wrapper) && !defined.contains(&f.name)
+                (!f.unknown || Some(f.name.as_str()) == wrapper)
+                    && !defined.contains(f.name.as_str())
             })
             .map(|f| f.name)
             .collect(),
@@ -257,8 +258,9 @@ struct Walker<'a> {
     toolset: &'a Toolset,
     found: Vec<Found>,
     /// Variable → index in `found` of the tool call whose result it holds.
-    bound: HashMap<String, usize>,
-    defined: HashSet<String>,
+    /// Names borrow from the AST: no allocation per assignment.
+    bound: HashMap<&'a str, usize>,
+    defined: HashSet<&'a str>,
     notes: Vec<String>,
 }
 
@@ -465,7 +467,7 @@ impl<'a> Visitor<'a> for Walker<'a> {
                 if binds && index < self.found.len() {
                     for t in &node.targets {
                         if let Expr::Name(n) = t {
-                            self.bound.insert(n.id.to_string(), index);
+                            self.bound.insert(n.id.as_str(), index);
                         }
                     }
                 }
@@ -479,15 +481,15 @@ impl<'a> Visitor<'a> for Walker<'a> {
                 self.define_target(&node.target);
                 visitor::walk_stmt(self, stmt);
                 if let (true, Expr::Name(n)) = (binds && index < self.found.len(), &*node.target) {
-                    self.bound.insert(n.id.to_string(), index);
+                    self.bound.insert(n.id.as_str(), index);
                 }
             }
             Stmt::FunctionDef(node) => {
-                self.defined.insert(node.name.to_string());
+                self.defined.insert(node.name.as_str());
                 visitor::walk_stmt(self, stmt);
             }
             Stmt::ClassDef(node) => {
-                self.defined.insert(node.name.to_string());
+                self.defined.insert(node.name.as_str());
                 visitor::walk_stmt(self, stmt);
             }
             _ => visitor::walk_stmt(self, stmt),
@@ -522,7 +524,7 @@ impl<'a> Visitor<'a> for Walker<'a> {
             }
             Expr::Name(n) => {
                 if n.ctx == ast::ExprContext::Store {
-                    self.defined.insert(n.id.to_string());
+                    self.defined.insert(n.id.as_str());
                 }
             }
             _ => visitor::walk_expr(self, expr),
@@ -530,7 +532,7 @@ impl<'a> Visitor<'a> for Walker<'a> {
     }
 
     fn visit_parameter(&mut self, parameter: &'a ast::Parameter) {
-        self.defined.insert(parameter.name.to_string());
+        self.defined.insert(parameter.name.as_str());
         visitor::walk_parameter(self, parameter);
     }
 
@@ -538,13 +540,13 @@ impl<'a> Visitor<'a> for Walker<'a> {
         let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
         // `import a.b` binds `a`.
         self.defined
-            .insert(local.split('.').next().unwrap_or(local).to_string());
+            .insert(local.split('.').next().unwrap_or(local));
     }
 
     fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
         let ast::ExceptHandler::ExceptHandler(h) = handler;
         if let Some(n) = &h.name {
-            self.defined.insert(n.to_string());
+            self.defined.insert(n.as_str());
         }
         visitor::walk_except_handler(self, handler);
     }
