@@ -2,10 +2,11 @@
 """mlx-lm's answer for the parity suite: logits and greedy tokens of model folders.
 
 For each model folder and one prompt (token ids) it prints, as JSON on stdout:
-- `logits_f32le_b64`: the f32 logits at every prompt position, row-major
+- `logits_f32le_hex`: the f32 logits at every prompt position, row-major
   [L, vocab] (`logits_shape`), from one forward pass over the whole prompt
   with a fresh KV cache (`model(tokens[None], cache=make_prompt_cache(model))`),
-  as base64 of little-endian f32: exact, and a quarter the size of decimals;
+  as hex of little-endian f32: exact (no decimal round trip), 8 characters a
+  value, and decodable without a base64 dependency;
 - `greedy`: N token ids from `mlx_lm.generate.generate_step` with mlx-lm's
   greedy sampler (raw ids: mlx-lm's printed text drops some special tokens);
 - `greedy_margins`: at each greedy step, the top-1 minus top-2 log-probability:
@@ -21,7 +22,6 @@ Usage (with the parity venv's python, see setup-venv.sh):
 """
 
 import argparse
-import base64
 import json
 import sys
 from importlib.metadata import version
@@ -52,7 +52,7 @@ def reference(folder: Path, tokens: list, n: int) -> dict:
         "model_type": config["model_type"],
         "vocab_size": int(logits.shape[-1]),
         "logits_shape": list(logits.shape),
-        "logits_f32le_b64": base64.b64encode(raw).decode("ascii"),
+        "logits_f32le_hex": raw.hex(),
         "greedy": greedy,
         "greedy_margins": margins,
     }
