@@ -23,10 +23,9 @@ pub fn close(
     let mut stats = Stats::default();
     let mut failures = 0usize;
     let mut worst: Option<(usize, f64)> = None;
-    for i in 0..got.len() {
-        let g = f64::from(got[i]);
-        let err = (g - want[i]).abs();
-        let tol = abs + rel * scale[i].abs();
+    for (i, ((&g, &w), &sc)) in got.iter().zip(want).zip(scale).enumerate() {
+        let err = (f64::from(g) - w).abs();
+        let tol = abs + rel * sc.abs();
         if !err.is_finite() || err > tol {
             failures += 1;
         }
@@ -39,8 +38,8 @@ pub fn close(
             worst = Some((i, ratio));
         }
         stats.max_abs_err = stats.max_abs_err.max(err);
-        if scale[i] > 0.0 {
-            stats.max_rel_err = stats.max_rel_err.max(err / scale[i]);
+        if sc > 0.0 {
+            stats.max_rel_err = stats.max_rel_err.max(err / sc);
         }
     }
     if failures > 0 {

@@ -60,7 +60,7 @@ pub fn unpack_bits(packed: &[u32], bits: u32, count: usize) -> Vec<u32> {
             // Two words cover any value of up to 32 bits at any offset.
             let lo = u64::from(packed[word]);
             let hi = packed.get(word + 1).copied().map_or(0, u64::from);
-            (((hi << 32 | lo) >> shift) as u32) & mask
+            ((((hi << 32) | lo) >> shift) as u32) & mask
         })
         .collect()
 }
