@@ -3,7 +3,6 @@
 
 use super::CliResult;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -132,5 +131,5 @@ pub fn run(args: Args) -> CliResult {
             stats.stop_reason
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(std::process::ExitCode::SUCCESS)
 }

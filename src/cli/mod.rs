@@ -13,6 +13,7 @@ mod packs;
 mod parse;
 mod run;
 mod schemas;
+#[cfg(feature = "mlx")]
 mod tools;
 
 #[derive(Parser)]

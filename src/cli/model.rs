@@ -3,7 +3,6 @@
 use super::CliResult;
 use clap::Subcommand;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -81,7 +80,7 @@ fn info(dir: PathBuf, json: bool) -> CliResult {
     let i = crate::model::info::model_info(&dir)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&i)?);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(std::process::ExitCode::SUCCESS);
     }
     println!("path          {}", i.path);
     println!("architecture  {}", i.model_type);
@@ -107,7 +106,7 @@ fn info(dir: PathBuf, json: bool) -> CliResult {
         i.disk_bytes
     );
     println!("tensors       {}", i.tensors);
-    Ok(ExitCode::SUCCESS)
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "mlx"))]
@@ -149,7 +148,7 @@ fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliRes
         summary.tensors_out,
         summary.shards.len()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "mlx"))]
@@ -181,5 +180,5 @@ fn synth(
     })?;
     eprintln!();
     eprintln!("wrote {}", dir.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(std::process::ExitCode::SUCCESS)
 }
