@@ -25,6 +25,12 @@ pub struct Args {
     /// Targets file (TOML): pass/fail lines and exit 1 on a miss.
     #[arg(long, value_name = "FILE")]
     targets: Option<PathBuf>,
+    /// Query packs from plugins (`--plugin PATH`, `--plugin-dir DIR`).
+    #[command(flatten)]
+    plugins: super::packs::PluginArgs,
+    /// Also write reports: html:FILE, junit:FILE, markdown:FILE, json:FILE.
+    #[arg(long = "report", value_name = "FORMAT:FILE")]
+    reports: Vec<crate::report::ReportSpec>,
     /// Skip hashing the model files for provenance (large models).
     #[arg(long)]
     no_hash: bool,
@@ -40,7 +46,7 @@ pub fn run(args: Args) -> CliResult {
     use crate::bench::{provenance, stats, targets::Targets, BenchMetrics, Timed};
     use crate::parse::classify;
     use crate::run::mlx::MlxBackend;
-    use crate::run::{run_suites, Backend, PreparedQuery, SuiteRun};
+    use crate::run::{run_suites_checked, Backend, PreparedQuery, SuiteRun};
     use serde_json::json;
     use std::process::ExitCode;
     use std::sync::Arc;
@@ -54,7 +60,9 @@ pub fn run(args: Args) -> CliResult {
     } else {
         args.suites.clone()
     };
-    let (mut packs, toolsets) = super::run::load_suites(&suite_paths, None)?;
+    let (mut packs, mut toolsets) = super::run::load_suites(&suite_paths, None)?;
+    let plugin_run =
+        super::packs::add_plugin_packs(&args.plugins, None, &mut packs, &mut toolsets)?;
     if let Some(m) = args.max_tokens {
         for p in &mut packs {
             p.pack.pack.generation.max_tokens = m;
@@ -146,10 +154,11 @@ pub fn run(args: Args) -> CliResult {
         bar.set_message(format!("{suite}/{}", q.id));
         bar.inc(1);
     };
-    let results = run_suites(
+    let results = run_suites_checked(
         &suites,
         &mut backend as &mut dyn Backend,
         &mut classify_with,
+        &mut |si, id, v| plugin_run.check(si, id, v),
         None,
         &mut on_done,
     )?;
@@ -197,7 +206,10 @@ pub fn run(args: Args) -> CliResult {
         super::run::write_atomically(path, &serde_json::to_string_pretty(&v)?)?;
         println!("\nresults: {}", path.display());
     }
-    let mut code = ExitCode::SUCCESS;
+    for spec in &args.reports {
+        crate::report::write(&results, spec.format, &spec.path)?;
+    }
+    let mut code = plugin_run.exit_code();
     if let Some(t) = targets {
         println!("\nTARGETS");
         for c in t.check(&metrics, results.overall.strict.value) {

@@ -1,0 +1,156 @@
+//! Loading MLX model folders: synthesized models load and generate, and every
+//! class of bad folder gives an error naming the file and the tensor or key.
+#![cfg(feature = "mlx")]
+
+use punie_eval::model::synth::{synthesize, Preset};
+use punie_eval::model::{generate, Model};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tokenizer_dir() -> PathBuf {
+    let st = Command::new("bash")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/fetch-qwen3-tokenizer.sh"
+        ))
+        .output()
+        .expect("run fetch-qwen3-tokenizer.sh");
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    PathBuf::from(String::from_utf8(st.stdout).unwrap().trim())
+}
+
+fn synth(arch: &str, bits: Option<i32>, out: &Path) -> PathBuf {
+    synthesize(
+        arch,
+        Preset::Tiny,
+        bits,
+        7,
+        &tokenizer_dir(),
+        out,
+        &mut |_, _| {},
+    )
+    .unwrap()
+}
+
+fn load_err(dir: &Path) -> String {
+    match Model::load(dir) {
+        Ok(_) => panic!("{} loaded but should not", dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn edit_config(dir: &Path, f: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) {
+    let p = dir.join("config.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    f(v.as_object_mut().unwrap());
+    std::fs::write(&p, v.to_string()).unwrap();
+}
+
+#[test]
+fn synthesized_models_of_every_arch_load_and_generate_deterministically() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (arch, bits) in [
+        ("qwen3_moe", Some(4)),
+        ("qwen3", None),
+        ("qwen2", Some(8)),
+        ("llama", Some(5)),
+    ] {
+        let dir = synth(arch, bits, &tmp.path().join(arch));
+        let mut m = Model::load(&dir).unwrap();
+        assert_eq!(m.config.arch.model_type(), arch);
+        let a = generate::greedy(&mut m, &[151644, 872, 198, 9707], 6).unwrap();
+        let b = generate::greedy(&mut m, &[151644, 872, 198, 9707], 6).unwrap();
+        assert_eq!(a.len(), 6);
+        assert_eq!(a, b, "{arch}: greedy decoding must be deterministic");
+        let info = punie_eval::model::info::model_info(&dir).unwrap();
+        assert_eq!(info.model_type, arch);
+        assert_eq!(info.quantization.map(|q| q.0), bits);
+    }
+}
+
+#[test]
+fn bad_folders_name_the_file_and_the_tensor_or_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = synth("qwen3", Some(4), &tmp.path().join("good"));
+    let copy = |name: &str| {
+        let d = tmp.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        for e in std::fs::read_dir(&good).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+        }
+        d
+    };
+
+    // Unknown architecture: lists the supported ones.
+    let d = copy("arch");
+    edit_config(&d, |c| {
+        c.insert("model_type".into(), "mamba".into());
+    });
+    let e = load_err(&d);
+    assert!(
+        e.contains("config.json") && e.contains("mamba") && e.contains("qwen3_moe"),
+        "{e}"
+    );
+
+    // Unsupported quantization.
+    let d = copy("bits");
+    edit_config(&d, |c| {
+        c.insert(
+            "quantization".into(),
+            serde_json::json!({"bits": 7, "group_size": 64}),
+        );
+    });
+    let e = load_err(&d);
+    assert!(e.contains("bits 7"), "{e}");
+
+    // More layers than the weights hold: the missing tensor is named.
+    let d = copy("layers");
+    edit_config(&d, |c| {
+        c.insert("num_hidden_layers".into(), 3.into());
+    });
+    let e = load_err(&d);
+    assert!(e.contains("model.layers.2."), "{e}");
+
+    // A shape that disagrees with the config.
+    let d = copy("shape");
+    edit_config(&d, |c| {
+        c.insert("num_key_value_heads".into(), 4.into());
+    });
+    let e = load_err(&d);
+    assert!(e.contains("k_proj") && e.contains("shape"), "{e}");
+
+    // A truncated shard: the file is named, nothing crashes.
+    let d = copy("truncated");
+    let shard = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "safetensors"))
+        .unwrap();
+    let len = std::fs::metadata(&shard).unwrap().len();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&shard)
+        .unwrap();
+    f.set_len(len / 2).unwrap();
+    let e = load_err(&d);
+    assert!(
+        e.contains(&shard.display().to_string()) && e.contains("truncated"),
+        "{e}"
+    );
+
+    // No weights at all.
+    let d = tmp.path().join("empty");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::copy(good.join("config.json"), d.join("config.json")).unwrap();
+    let e = load_err(&d);
+    assert!(e.contains("no *.safetensors"), "{e}");
+
+    // The good one still loads.
+    Model::load(&good).unwrap();
+}
