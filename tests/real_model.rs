@@ -88,3 +88,85 @@ fn protocol_suite_runs_end_to_end() {
     // The prompt carries the 14 tool schemas: well over a thousand tokens.
     assert!(line["prompt_tokens"].as_u64().unwrap() > 1000, "{line}");
 }
+
+/// The end-to-end proof: a tool-calling prompt rendered with the
+/// model's own template (Qwen2.5's, from the GGUF) and the 14 tool schemas
+/// yields the same first 16 greedy token ids from our runtime as from mlx-lm
+/// 0.32.0 running the folder we imported.
+#[test]
+fn first_16_greedy_tokens_match_mlx_lm_on_a_tool_calling_prompt() {
+    use punie_eval::chat::{ChatPrompt, Message, RenderOptions};
+    let dir = default_model();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let venv = Command::new("bash")
+        .arg(format!("{root}/scripts/parity/setup-venv.sh"))
+        .output()
+        .unwrap();
+    assert!(
+        venv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&venv.stderr)
+    );
+    let python = String::from_utf8(venv.stdout).unwrap().trim().to_string();
+
+    let prompt = ChatPrompt::load(&dir).unwrap();
+    let toolset = punie_eval::schema::Toolset::punie_default();
+    let tools = punie_eval::run::openai_tools(&toolset);
+    let messages = [
+        Message::system(
+            "You are Punie, an AI coding assistant that helps with Python development via PyCharm.",
+        ),
+        Message::user("Check src/app.py for type errors."),
+    ];
+    let opts = RenderOptions {
+        add_generation_prompt: true,
+        ..Default::default()
+    };
+    let ids = prompt.encode(&messages, Some(&tools), &opts).unwrap();
+    assert!(ids.len() > 1000, "the tool schemas are in the prompt");
+
+    let ids_arg = ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut reference = Command::new(&python);
+    // The mlx-cpu wheel's reference BLAS makes a 2k-token f32 prefill take
+    // minutes; bind Debian's OpenBLAS first, as our own binary does.
+    for lib in [
+        "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+        "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+    ] {
+        if std::path::Path::new(lib).exists() {
+            reference.env("LD_PRELOAD", lib);
+        }
+    }
+    let out = reference
+        .arg(format!("{root}/scripts/parity/reference.py"))
+        .args(["--no-logits", "--generate", "16", "--tokens", &ids_arg])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs: Vec<u32> = v["results"][0]["greedy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_u64().unwrap() as u32)
+        .collect();
+
+    let mut model = punie_eval::model::Model::load(&dir).unwrap();
+    let ours = punie_eval::model::generate::greedy(&mut model, &ids, 16).unwrap();
+    assert_eq!(
+        ours,
+        theirs,
+        "ours: {:?}\nmlx-lm: {:?}",
+        prompt.tokenizer().decode(&ours),
+        prompt.tokenizer().decode(&theirs)
+    );
+}

@@ -36,26 +36,29 @@ from mlx_lm.sample_utils import greedy_sampler
 from mlx_lm.utils import load_model
 
 
-def reference(folder: Path, tokens: list, n: int) -> dict:
+def reference(folder: Path, tokens: list, n: int, with_logits: bool = True) -> dict:
     model, config = load_model(folder)
     prompt = mx.array(tokens, dtype=mx.uint32)
-    logits = model(prompt[None], cache=make_prompt_cache(model))[0].astype(mx.float32)
-    mx.eval(logits)
+    if with_logits:
+        logits = model(prompt[None], cache=make_prompt_cache(model))[0].astype(mx.float32)
+        mx.eval(logits)
     greedy, margins = [], []
     for tok, logprobs in generate_step(prompt, model, max_tokens=n, sampler=greedy_sampler):
         top2 = mx.sort(logprobs)[-2:]
         greedy.append(tok)
         margins.append((top2[1] - top2[0]).item())
-    raw = np.asarray(logits, dtype="<f4").tobytes()
-    return {
+    out = {
         "dir": str(folder),
         "model_type": config["model_type"],
-        "vocab_size": int(logits.shape[-1]),
-        "logits_shape": list(logits.shape),
-        "logits_f32le_hex": raw.hex(),
         "greedy": greedy,
         "greedy_margins": margins,
     }
+    if with_logits:
+        raw = np.asarray(logits, dtype="<f4").tobytes()
+        out["vocab_size"] = int(logits.shape[-1])
+        out["logits_shape"] = list(logits.shape)
+        out["logits_f32le_hex"] = raw.hex()
+    return out
 
 
 def main() -> int:
@@ -63,6 +66,8 @@ def main() -> int:
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("--tokens", required=True, help="comma-separated prompt token ids")
     ap.add_argument("--generate", type=int, default=32, help="greedy tokens to generate")
+    ap.add_argument("--no-logits", action="store_true",
+                    help="greedy tokens only (real models: [L, vocab] logits are too large)")
     args = ap.parse_args()
     try:
         tokens = [int(t) for t in args.tokens.split(",")]
@@ -73,7 +78,7 @@ def main() -> int:
         "mlx": mx.__version__,
         "mlx_lm": version("mlx-lm"),
         "tokens": tokens,
-        "results": [reference(d, tokens, args.generate) for d in args.dirs],
+        "results": [reference(d, tokens, args.generate, not args.no_logits) for d in args.dirs],
     }
     json.dump(out, sys.stdout)
     print()
