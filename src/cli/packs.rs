@@ -30,6 +30,58 @@ impl PluginArgs {
     pub fn any(&self) -> bool {
         !self.plugins.is_empty() || !self.plugin_dirs.is_empty()
     }
+
+    /// These flags plus the plugins named in the config file:
+    /// `$PUNIE_EVAL_CONFIG`, else `./punie-eval.toml` when it exists. Still
+    /// explicit: only what the user wrote there is loaded.
+    pub fn with_config(&self) -> Result<PluginArgs, String> {
+        let path = match std::env::var_os("PUNIE_EVAL_CONFIG") {
+            Some(p) => Some(PathBuf::from(p)),
+            None => Some(PathBuf::from("punie-eval.toml")).filter(|p| p.is_file()),
+        };
+        self.with_config_from(path.as_deref())
+    }
+
+    /// ```toml
+    /// [plugins]
+    /// paths = ["target/release/libpunie_git_pack.so"]  # relative to this file
+    /// dirs = ["plugins/build"]
+    /// ```
+    pub fn with_config_from(&self, path: Option<&Path>) -> Result<PluginArgs, String> {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(deny_unknown_fields)]
+        struct Plugins {
+            #[serde(default)]
+            paths: Vec<PathBuf>,
+            #[serde(default)]
+            dirs: Vec<PathBuf>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Config {
+            #[serde(default)]
+            plugins: Option<Plugins>,
+        }
+        let mut out = self.clone();
+        let Some(path) = path else {
+            return Ok(out);
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the config file: {e}", path.display()))?;
+        let cfg: Config = toml::from_str(&text).map_err(|e| {
+            format!(
+                "{}: {e}fix: the config holds [plugins] with `paths` and `dirs` (arrays of paths)",
+                path.display()
+            )
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let p = cfg.plugins.unwrap_or_default();
+        out.plugins
+            .extend(p.paths.into_iter().map(|x| base.join(x)));
+        out.plugin_dirs
+            .extend(p.dirs.into_iter().map(|x| base.join(x)));
+        Ok(out)
+    }
 }
 
 /// A plugin pack with its toolset resolved and expectations checked.
@@ -124,7 +176,14 @@ fn collect(sources: &Sources) -> (Vec<Entry>, Vec<String>) {
             Err(e) => errors.push(e),
         }
     }
-    let (plugins, plugin_errors) = load_plugins(&sources.plugins, None);
+    let plugin_args = match sources.plugins.with_config() {
+        Ok(merged) => merged,
+        Err(e) => {
+            errors.push(e);
+            sources.plugins.clone()
+        }
+    };
+    let (plugins, plugin_errors) = load_plugins(&plugin_args, None);
     errors.extend(plugin_errors.iter().map(ToString::to_string));
     for ReadyPlugin { pack, toolset } in plugins {
         let manifest = pack.plugin.manifest();
@@ -361,6 +420,8 @@ pub fn add_plugin_packs(
     packs: &mut Vec<LoadedPack>,
     toolsets: &mut Vec<Arc<Toolset>>,
 ) -> Result<PluginRun, String> {
+    let merged = args.with_config()?;
+    let args = &merged;
     let mut plugins: Vec<Option<Arc<Plugin>>> = vec![None; packs.len()];
     if !args.any() {
         return Ok(PluginRun { plugins, failed: 0 });
@@ -398,4 +459,38 @@ pub fn add_plugin_packs(
         plugins,
         failed: errors.len(),
     })
+}
+
+#[cfg(test)]
+mod config_tests {
+    use super::PluginArgs;
+    use std::path::PathBuf;
+
+    #[test]
+    fn config_adds_plugins_relative_to_its_file_and_rejects_unknown_keys() {
+        let dir = std::env::temp_dir().join(format!("punie-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cfg = dir.join("punie-eval.toml");
+        std::fs::write(
+            &cfg,
+            "[plugins]\npaths = [\"libs/a.so\"]\ndirs = [\"more\"]\n",
+        )
+        .unwrap();
+        let flags = PluginArgs {
+            plugins: vec![PathBuf::from("b.so")],
+            plugin_dirs: vec![],
+        };
+        let merged = flags.with_config_from(Some(&cfg)).unwrap();
+        assert_eq!(
+            merged.plugins,
+            vec![PathBuf::from("b.so"), dir.join("libs/a.so")]
+        );
+        assert_eq!(merged.plugin_dirs, vec![dir.join("more")]);
+        assert!(flags.with_config_from(None).unwrap().plugin_dirs.is_empty());
+
+        std::fs::write(&cfg, "[plugins]\npath = [\"typo.so\"]\n").unwrap();
+        let e = flags.with_config_from(Some(&cfg)).unwrap_err();
+        assert!(e.contains("punie-eval.toml") && e.contains("path"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
