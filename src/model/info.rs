@@ -41,17 +41,9 @@ pub fn model_info(dir: &Path) -> Result<ModelInfo, Error> {
     let cfg = ModelConfig::load(dir)?;
     let mut parameters = 0u64;
     let mut tensors = 0usize;
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
-        .collect();
-    files.sort();
+    let files = super::weights::list_safetensors(dir)?;
     for f in &files {
-        let header = read_header(f)?;
+        let (header, _) = super::weights::read_header(f)?;
         for (name, t) in header.as_object().into_iter().flatten() {
             if name == "__metadata__"
                 || name.ends_with(".scales")
@@ -87,27 +79,4 @@ pub fn model_info(dir: &Path) -> Result<ModelInfo, Error> {
         disk_bytes: disk_size(dir)?,
         tensors,
     })
-}
-
-fn read_header(path: &Path) -> Result<serde_json::Value, Error> {
-    use std::io::Read;
-    let bad = |msg: String| Error::Weights {
-        path: path.to_path_buf(),
-        msg,
-    };
-    let mut f = std::fs::File::open(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let mut len8 = [0u8; 8];
-    f.read_exact(&mut len8)
-        .map_err(|_| bad("truncated: no safetensors header".into()))?;
-    let n = u64::from_le_bytes(len8);
-    if n > 100_000_000 {
-        return Err(bad(format!("corrupt header length {n}")));
-    }
-    let mut buf = vec![0u8; n as usize];
-    f.read_exact(&mut buf)
-        .map_err(|_| bad("truncated safetensors header".into()))?;
-    serde_json::from_slice(&buf).map_err(|e| bad(format!("header is not JSON: {e}")))
 }

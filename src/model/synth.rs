@@ -300,15 +300,7 @@ fn flush_all(
     // Index: which shard holds which tensor.
     let mut map = Map::new();
     let mut total_size = 0u64;
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
-        .collect();
-    files.sort();
+    let files = super::weights::list_safetensors(dir)?;
     for f in &files {
         let name = f
             .file_name()

@@ -36,16 +36,7 @@ impl Weights {
             names.dedup();
             files.extend(names.into_iter().map(|n| dir.join(n)));
         } else {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|e| Error::Io {
-                    path: dir.to_path_buf(),
-                    source: e,
-                })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
-                .collect();
-            found.sort();
-            files = found;
+            files = list_safetensors(dir)?;
         }
         if files.is_empty() {
             return Err(Error::Config {
@@ -127,26 +118,34 @@ impl Weights {
     }
 }
 
-/// MLX aborts the process on some malformed files; check the header frame
-/// (8-byte length + JSON, data offsets within the file) ourselves first so a
-/// truncated download is a clear error, not a crash.
-fn check_safetensors_header(path: &Path) -> Result<(), Error> {
+/// The `*.safetensors` files of `dir`, sorted.
+pub fn list_safetensors(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// A safetensors file's JSON header and the length of its data section,
+/// read without loading any tensor.
+pub fn read_header(path: &Path) -> Result<(serde_json::Value, u64), Error> {
     use std::io::Read;
     let bad = |msg: String| Error::Weights {
         path: path.to_path_buf(),
         msg,
     };
-    let mut f = std::fs::File::open(path).map_err(|e| Error::Io {
+    let io = |e| Error::Io {
         path: path.to_path_buf(),
         source: e,
-    })?;
-    let file_len = f
-        .metadata()
-        .map_err(|e| Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?
-        .len();
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let file_len = f.metadata().map_err(io)?.len();
     let mut len8 = [0u8; 8];
     f.read_exact(&mut len8).map_err(|_| {
         bad(format!(
@@ -162,9 +161,20 @@ fn check_safetensors_header(path: &Path) -> Result<(), Error> {
     let mut header = vec![0u8; hlen as usize];
     f.read_exact(&mut header)
         .map_err(|e| bad(format!("reading header: {e}")))?;
-    let v: serde_json::Value = serde_json::from_slice(&header)
+    let v = serde_json::from_slice(&header)
         .map_err(|e| bad(format!("header is not valid JSON: {e}")))?;
-    let data_len = file_len - 8 - hlen;
+    Ok((v, file_len - 8 - hlen))
+}
+
+/// MLX aborts the process on some malformed files; check the header frame
+/// (8-byte length + JSON, data offsets within the file) ourselves first so a
+/// truncated download is a clear error, not a crash.
+fn check_safetensors_header(path: &Path) -> Result<(), Error> {
+    let (v, data_len) = read_header(path)?;
+    let bad = |msg: String| Error::Weights {
+        path: path.to_path_buf(),
+        msg,
+    };
     if let Some(obj) = v.as_object() {
         for (name, t) in obj {
             if name == "__metadata__" {
