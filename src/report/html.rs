@@ -13,16 +13,11 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 td.l,th.l{text-align:left}tr.fail td{background:#fde8e8}tr.soft td{background:#fff6dd}\
 td.hit{background:#e3f4e3;font-weight:bold}td.zero{color:#bbb}svg text{font:11px sans-serif}";
 
+/// [`Rate::display`] with the interval and counts set small.
 fn pct(r: &Rate) -> String {
-    match (r.value, r.ci95) {
-        (Some(v), Some([lo, hi])) => format!(
-            "{:.1}% <small>[{:.1}–{:.1}] ({}/{})</small>",
-            v * 100.0,
-            lo * 100.0,
-            hi * 100.0,
-            r.successes,
-            r.trials
-        ),
+    let text = r.display();
+    match text.split_once(' ') {
+        Some((value, detail)) if r.value.is_some() => format!("{value} <small>{detail}</small>"),
         _ => "n/a".into(),
     }
 }

@@ -4,7 +4,7 @@
 
 use super::compare::{detectable_text, letter, Comparison};
 use super::results::RunResults;
-use crate::score::{Metrics, Observed, Rate};
+use crate::score::{Metrics, Observed};
 use crate::stats::mcnemar::fmt_p;
 use crate::suite::ExpectKind;
 use std::fmt::Write;
@@ -16,20 +16,6 @@ pub fn cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-fn pct(r: &Rate) -> String {
-    match (r.value, r.ci95) {
-        (Some(v), Some([lo, hi])) => format!(
-            "{:.1}% [{:.1}–{:.1}] ({}/{})",
-            v * 100.0,
-            lo * 100.0,
-            hi * 100.0,
-            r.successes,
-            r.trials
-        ),
-        _ => "n/a".into(),
-    }
-}
-
 fn metrics_row(out: &mut String, name: &str, m: &Metrics) {
     let f1 = m.calls_tool.f1.map_or("n/a".into(), |f| format!("{f:.3}"));
     let _ = writeln!(
@@ -37,11 +23,11 @@ fn metrics_row(out: &mut String, name: &str, m: &Metrics) {
         "| {} | {} | {} | {} | {} | {} | {} | {f1} | {} |",
         cell(name),
         m.queries,
-        pct(&m.discrimination_accuracy),
-        pct(&m.soft),
-        pct(&m.strict),
-        pct(&m.tool_name_accuracy),
-        pct(&m.argument_validity),
+        m.discrimination_accuracy.display(),
+        m.soft.display(),
+        m.strict.display(),
+        m.tool_name_accuracy.display(),
+        m.argument_validity.display(),
         m.no_completion
     );
 }
