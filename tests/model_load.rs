@@ -154,3 +154,45 @@ fn bad_folders_name_the_file_and_the_tensor_or_key() {
     // The good one still loads.
     Model::load(&good).unwrap();
 }
+
+#[test]
+fn stop_strings_end_generation_at_the_first_token_that_completes_one() {
+    use punie_eval::chat::stop::{find_stop, StopWatch};
+    use punie_eval::chat::Tokenizer;
+    use punie_eval::model::generate::{generate, GenerateOptions, StopReason};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = synth("qwen3", None, &tmp.path().join("m"));
+    let m = Model::load(&dir).unwrap();
+    let tok = Tokenizer::from_file(&dir.join("tokenizer.json")).unwrap();
+    let prompt = [151644, 872, 198, 9707];
+    let opts = GenerateOptions {
+        max_tokens: 12,
+        ..Default::default()
+    };
+    let free = generate(&m, &prompt, &opts, &mut m.new_cache(), &mut |_| true)
+        .unwrap()
+        .0;
+    assert_eq!(free.len(), 12);
+    // A stop string spanning tokens 4 and 5 of the free-running completion.
+    let head = tok.decode(&free[..4]).unwrap();
+    let text6 = tok.decode(&free[..6]).unwrap();
+    // The last two characters of token 4's text onwards.
+    let start = head.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
+    let stop = text6[start..].to_string();
+    assert!(!stop.is_empty());
+    let stops = vec![stop.clone()];
+    // Expected: the first prefix whose text contains the stop string.
+    let want = (1..=12)
+        .find(|&k| find_stop(&tok.decode(&free[..k]).unwrap(), &stops, 0).is_some())
+        .unwrap();
+    let mut watch = StopWatch::new(&tok, &stops);
+    let (got, stats) = generate(&m, &prompt, &opts, &mut m.new_cache(), &mut |t| {
+        watch.push(t)
+    })
+    .unwrap();
+    assert_eq!(got, free[..want], "stop {stop:?}");
+    assert_eq!(stats.stop_reason, StopReason::Callback);
+    let (at, s) = watch.hit().expect("the stop string matched");
+    assert_eq!(s, stop);
+    assert_eq!(at, tok.decode(&got).unwrap().find(&stop).unwrap());
+}

@@ -534,3 +534,159 @@ fn malformed_transcript_lines_name_the_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("nope.jsonl: cannot read the transcripts"));
 }
+
+/// Three `--repeats` runs from one transcripts file ("repeat": r per line):
+/// pass^3 counts queries passing in all three, pass@3 in any, and the flaky
+/// ones are named; the file conforms to the schema and `compare` shows it.
+#[test]
+fn repeats_give_pass_hat_k_pass_at_k_and_flaky_queries() {
+    let f = fixture();
+    let pack = PACK.replace(
+        "system_prompt = \"You are Punie.\"",
+        "system_prompt = \"You are Punie.\"\n[pack.generation]\ntemperature = 0.7\nseed = 40",
+    );
+    std::fs::write(f.root.join("sampled.toml"), pack).unwrap();
+    let call = "<tool_call>\n{\"name\": \"ruff_check\", \"arguments\": {\"path\": \"src/app.py\"}}\n</tool_call>";
+    let direct = "Ruff checks Python code for lint rule violations.";
+    let mut lines = Vec::new();
+    for r in 0..3u32 {
+        let mut add = |id: &str, c: &str| {
+            lines
+                .push(serde_json::json!({"query_id": id, "completion": c, "repeat": r}).to_string())
+        };
+        add("lint", call); // passes every run
+        add("what-ruff", if r == 1 { call } else { direct }); // flaky: 2/3
+        add("types", "fine"); // fails every run
+    }
+    std::fs::write(f.root.join("rep.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "sampled.toml",
+            "--replay",
+            "rep.jsonl",
+            "--repeats",
+            "3",
+            "--out",
+            "rep",
+        ],
+        &f.root,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.contains("pass^3 (every run):  12.5%"), "{stdout}");
+    assert!(stdout.contains("mini/what-ruff ✓✗✓ (2/3)"), "{stdout}");
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.root.join("rep/results.json")).unwrap())
+            .unwrap();
+    let rep = &results["repeats"];
+    assert_eq!(rep["k"], 3);
+    assert_eq!(rep["pass_hat_k"]["successes"], 1); // lint
+    assert_eq!(rep["pass_at_k"]["successes"], 2); // lint, what-ruff
+    assert_eq!(rep["pass_hat_k"]["trials"], 8);
+    // lint 3 + what-ruff 2 (+ nothing else) of 8 queries × 3 runs.
+    assert_eq!(rep["mean_pass"]["successes"], 5);
+    assert_eq!(rep["mean_pass"]["trials"], 24);
+    assert_eq!(rep["greedy"], false);
+    let wr = rep["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "what-ruff")
+        .unwrap();
+    assert_eq!(wr["strict"], serde_json::json!([true, false, true]));
+    assert_eq!(
+        wr["verdicts"],
+        serde_json::json!(["direct", "tool_call", "direct"])
+    );
+    // Run 0 is the body of the file.
+    let q0 = results["suites"][0]["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "what-ruff")
+        .unwrap();
+    assert_eq!(q0["strict"], true);
+
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/results.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&results)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // A missing repeat is a missing completion in that run, not a crash.
+    let two: Vec<&str> = lines.iter().map(String::as_str).take(6).collect();
+    std::fs::write(f.root.join("two.jsonl"), two.join("\n") + "\n").unwrap();
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "sampled.toml",
+            "--replay",
+            "two.jsonl",
+            "--repeats",
+            "3",
+            "--out",
+            "two",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let two: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.root.join("two/results.json")).unwrap())
+            .unwrap();
+    assert_eq!(two["repeats"]["pass_hat_k"]["successes"], 0);
+
+    let out = punie(
+        &["compare", "rep/results.json", "two/results.json"],
+        &f.root,
+    );
+    let cmp = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(cmp.contains("pass^3 (every run)"), "{cmp}");
+    assert!(cmp.contains("-12.5 pp"), "{cmp}");
+
+    // Greedy repeats are called what they are.
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "rep.jsonl",
+            "--repeats",
+            "3",
+            "--out",
+            "g",
+        ],
+        &f.root,
+    );
+    assert!(
+        text(&out.stderr).contains("greedy decoding"),
+        "{}",
+        text(&out.stderr)
+    );
+    // K = 0 is refused by the argument parser.
+    let out = punie(
+        &[
+            "run",
+            "--suite",
+            "mini.toml",
+            "--replay",
+            "rep.jsonl",
+            "--repeats",
+            "0",
+        ],
+        &f.root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -270,6 +270,20 @@ fn empty_packs_and_bad_generation_settings() {
 }
 
 #[test]
+fn stop_strings_load_and_an_empty_one_is_refused_in_place() {
+    let ok = format!(
+        "{HEADER}[pack.generation]\nstop = [\"</tool_call>\", \"\\nUser:\"]\n\n[[query]]\nid = \"a\"\nuser = \"x\"\nexpect = \"direct\"\n"
+    );
+    let pack = LoadedPack::from_toml(&ok, "ok.toml").unwrap();
+    assert_eq!(pack.pack.pack.generation.stop, ["</tool_call>", "\nUser:"]);
+    let err = error_of(&format!(
+        "{HEADER}[pack.generation]\nstop = [\"ok\", \"\"]\n\n[[query]]\nid = \"a\"\nuser = \"x\"\nexpect = \"direct\"\n"
+    ));
+    assert!(err.contains("a stop string is empty"), "{err}");
+    assert!(err.contains("bad.toml:6:"), "{err}");
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let err = error_of(&format!(
         "{HEADER}\n[[query]]\nid = \"a\"\nexpect = \"direct\"\n\n[[query]]\nid = \"a\"\nuser = \"y\"\nexpect = \"direct\"\ntags = [\"x\", \"x\"]\n"

@@ -8,12 +8,14 @@
 //! - [`tokenizer`]: tokenizer.json through Hugging Face `tokenizers`.
 //! - [`special_tokens`]: named special tokens and end-of-sequence ids.
 //! - [`prompt`]: a model folder's template(s) + tokenizer → prompt text and ids.
+//! - [`stop`]: stop strings, matched on the decoded text as it is generated.
 
 pub mod error;
 pub mod messages;
 pub mod prompt;
 pub mod pyfmt;
 pub mod special_tokens;
+pub mod stop;
 pub mod template;
 pub mod tokenizer;
 

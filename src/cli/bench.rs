@@ -16,6 +16,11 @@ pub struct Args {
     /// Steady-state runs of the benchmark query after the warm-up.
     #[arg(long, default_value_t = 3)]
     steady: usize,
+    /// Run every query K times (seed, seed+1, …): pass^k, pass@k and
+    /// per-query stability in the results. Needs sampling (a temperature
+    /// in the packs) to say anything: greedy runs repeat one observation.
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    repeats: u32,
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long)]
     max_tokens: Option<u32>,
@@ -46,7 +51,7 @@ pub fn run(args: Args) -> CliResult {
     use crate::bench::{provenance, stats, targets::Targets, BenchMetrics, Timed};
     use crate::parse::classify;
     use crate::run::mlx::MlxBackend;
-    use crate::run::{run_suites_checked, Backend, PreparedQuery, SuiteRun};
+    use crate::run::{run_suites_repeated, Backend, PreparedQuery, SuiteRun};
     use serde_json::json;
     use std::process::ExitCode;
     use std::sync::Arc;
@@ -97,6 +102,7 @@ pub fn run(args: Args) -> CliResult {
         messages: query.conversation(pack.pack.pack.system_prompt.as_deref()),
         generation: pack.pack.pack.generation.clone(),
         toolset: Arc::clone(&toolsets[0]),
+        repeat: 0,
     };
     let mut timed = Vec::new();
     let mut texts = Vec::new();
@@ -148,19 +154,20 @@ pub fn run(args: Args) -> CliResult {
         })
         .collect();
     let total: usize = packs.iter().map(|p| p.pack.queries.len()).sum();
-    let bar = super::run::progress_bar(total as u64);
+    let bar = super::run::progress_bar(total as u64 * u64::from(args.repeats));
     let mut classify_with = |si: usize, text: &str| classify(text, &toolsets[si]);
     let mut on_done = |suite: &str, q: &crate::report::QueryResult| {
         bar.set_message(format!("{suite}/{}", q.id));
         bar.inc(1);
     };
-    let results = run_suites_checked(
+    let results = run_suites_repeated(
         &suites,
         &mut backend as &mut dyn Backend,
         &mut classify_with,
         &mut |si, id, v| plugin_run.check(si, id, v),
         None,
         &mut on_done,
+        args.repeats,
     )?;
     bar.finish_and_clear();
     let peak = mlx_rs::memory::peak_memory()? as u64;
@@ -195,6 +202,7 @@ pub fn run(args: Args) -> CliResult {
         "device": crate::runtime::info().default_device,
         "punie_eval_version": env!("CARGO_PKG_VERSION"),
         "settings": {"steady_runs": args.steady, "max_tokens_override": args.max_tokens,
+                      "repeats": args.repeats,
                       "suites": suite_paths},
     });
     if let Some(path) = &args.json {

@@ -30,6 +30,11 @@ pub struct Args {
     top_k: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Stop when the completion contains this string (repeatable); the
+    /// printed completion still shows the stop string, the statistics say why
+    /// generation stopped.
+    #[arg(long = "stop", value_name = "TEXT")]
+    stop: Vec<String>,
     /// Render with thinking on/off (templates that support it).
     #[arg(long)]
     enable_thinking: Option<bool>,
@@ -97,7 +102,11 @@ pub fn run(args: Args) -> CliResult {
     let mut seen: Vec<u32> = Vec::new();
     let mut stdout = std::io::stdout();
     let mut cache = model.new_cache();
+    let mut watch = crate::chat::stop::StopWatch::new(tok, &args.stop);
     let (tokens, stats) = generate(&model, &ids, &gen, &mut cache, &mut |t| {
+        if !watch.push(t) {
+            return false;
+        }
         seen.push(t);
         if let Ok(s) = tok.decode(&seen) {
             if s.len() > shown.len() && s.starts_with(&shown) && !s.ends_with('\u{fffd}') {
@@ -114,11 +123,11 @@ pub fn run(args: Args) -> CliResult {
     }
     println!();
     if args.json {
-        let v = serde_json::json!({"load_s": load_s, "stats": stats});
+        let v = serde_json::json!({"load_s": load_s, "stats": stats, "stop_string": watch.hit().map(|h| h.1)});
         eprintln!("{}", serde_json::to_string(&v)?);
     } else {
         eprintln!(
-            "load {:.2}s | prompt {} tok, {:.1} tok/s | generated {} tok, {:.1} tok/s | TTFT {:.3}s | total {:.2}s | active {:.2} GiB, peak {:.2} GiB | stop: {:?}",
+            "load {:.2}s | prompt {} tok, {:.1} tok/s | generated {} tok, {:.1} tok/s | TTFT {:.3}s | total {:.2}s | active {:.2} GiB, peak {:.2} GiB | stop: {}",
             load_s,
             stats.prompt_tokens,
             stats.prompt_tps,
@@ -128,7 +137,10 @@ pub fn run(args: Args) -> CliResult {
             stats.total_s,
             stats.active_memory_bytes as f64 / (1u64 << 30) as f64,
             stats.peak_memory_bytes as f64 / (1u64 << 30) as f64,
-            stats.stop_reason
+            match watch.hit() {
+                Some((_, s)) => format!("stop string {s:?}"),
+                None => format!("{:?}", stats.stop_reason),
+            }
         );
     }
     Ok(std::process::ExitCode::SUCCESS)

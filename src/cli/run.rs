@@ -6,7 +6,7 @@ use super::CliResult;
 use crate::parse::classify;
 use crate::report::results::now_rfc3339;
 use crate::report::terminal;
-use crate::run::{run_suites_checked, Backend, ReplayBackend, SuiteRun, TranscriptWriter};
+use crate::run::{run_suites_repeated, Backend, ReplayBackend, SuiteRun, TranscriptWriter};
 use crate::schema::Toolset;
 use crate::suite::LoadedPack;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -30,6 +30,11 @@ pub struct Args {
     /// MLX model folder to generate with [default: the set-up's default model].
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
+    /// Run every query K times (seed, seed+1, …): pass^k, pass@k and
+    /// per-query stability in the results. Needs sampling (a temperature
+    /// in the packs) to say anything: greedy runs repeat one observation.
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    repeats: u32,
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long, value_name = "N")]
     max_tokens: Option<u32>,
@@ -105,19 +110,20 @@ pub fn run(args: Args) -> CliResult {
     })?;
 
     let total: usize = packs.iter().map(|p| p.pack.queries.len()).sum();
-    let bar = progress_bar(total as u64);
+    let bar = progress_bar(total as u64 * u64::from(args.repeats));
     let mut classify_with = |si: usize, text: &str| classify(text, &toolsets[si]);
     let mut on_done = |suite: &str, q: &crate::report::QueryResult| {
         bar.set_message(format!("{suite}/{}", q.id));
         bar.inc(1);
     };
-    let results = run_suites_checked(
+    let results = run_suites_repeated(
         &suites,
         backend.as_mut(),
         &mut classify_with,
         &mut |si, id, v| plugin_run.check(si, id, v),
         Some(&mut transcripts),
         &mut on_done,
+        args.repeats,
     )?;
     bar.finish_and_clear();
 

@@ -84,7 +84,10 @@ pub fn write_mlx_folder_with(
     let tok = tokenizer::build(model.file())?;
     let config = model.config();
 
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    // Unique per call, not only per process: two threads may convert at once.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = parent.join(format!(".{name}.partial-{}-{call}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| out(format!("stale {}: {e}", tmp.display())))?;
     }

@@ -104,7 +104,7 @@ impl GgmlType {
     /// Bytes that `n_elements` of this type occupy, or `None` when the count
     /// is not whole blocks or the size overflows.
     pub fn bytes_for(self, n_elements: u64) -> Option<u64> {
-        if n_elements % self.block_elems != 0 {
+        if !n_elements.is_multiple_of(self.block_elems) {
             return None;
         }
         (n_elements / self.block_elems).checked_mul(self.block_bytes)

@@ -130,9 +130,9 @@ pub fn map(arch: Arch, gguf_name: &str) -> Option<Mapped> {
 pub fn unpermute_rows(data: &[f32], rows: usize, n_head: usize) -> Result<Vec<f32>, String> {
     if rows == 0
         || n_head == 0
-        || rows % n_head != 0
-        || (rows / n_head) % 2 != 0
-        || data.len() % rows != 0
+        || !rows.is_multiple_of(n_head)
+        || !(rows / n_head).is_multiple_of(2)
+        || !data.len().is_multiple_of(rows)
     {
         return Err(format!(
             "{rows} rows do not split into {n_head} heads of even size"

@@ -17,9 +17,23 @@ pub fn default_gguf() -> PathBuf {
 
 /// The default model's MLX folder, importing it from the GGUF if needed.
 /// The importer renames a finished folder into place, so a folder with a
-/// config.json is complete.
+/// config.json is complete. A lock file serializes the first import: test
+/// threads and parallel processes on a fresh machine all ask at once, and
+/// only one of them should convert while the others wait and reuse it.
 pub fn ensure_default_model() -> Result<PathBuf, Error> {
     let dir = cache::default_model_dir();
+    if dir.join("config.json").is_file() {
+        return Ok(dir);
+    }
+    let parent = dir.parent().unwrap_or(&dir).to_path_buf();
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| Error::Other(format!("{}: cannot create: {e}", parent.display())))?;
+    let lock_path = parent.join(format!(".{}.lock", cache::DEFAULT_MODEL_NAME));
+    let lock = std::fs::File::create(&lock_path)
+        .map_err(|e| Error::Other(format!("{}: cannot create: {e}", lock_path.display())))?;
+    lock.lock()
+        .map_err(|e| Error::Other(format!("{}: cannot lock: {e}", lock_path.display())))?;
+    // Another thread or process may have finished while this one waited.
     if dir.join("config.json").is_file() {
         return Ok(dir);
     }

@@ -275,6 +275,7 @@ pub fn compare(files: &[Loaded]) -> Comparison {
     let infos: Vec<FileInfo> = files.iter().enumerate().map(file_info).collect();
     let mut warnings = suite_warnings(files);
     let mut metrics = accuracy_rows(files);
+    metrics.extend(repeat_rows(files, &mut warnings));
     metrics.extend(optional_rows(files));
     let pairs = (1..files.len())
         .map(|i| pair(files, 0, i, &mut warnings))
@@ -382,6 +383,56 @@ fn accuracy_rows(files: &[Loaded]) -> Vec<MetricRow> {
             values: files
                 .iter()
                 .map(|f| Cell::rate(pick(&f.results.overall)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// `--repeats` results: pass^k, pass@k, mean per run and stable queries,
+/// when any file has them. Files with different K are flagged: pass^k falls
+/// as K grows, so only equal K compare.
+fn repeat_rows(files: &[Loaded], warnings: &mut Vec<String>) -> Vec<MetricRow> {
+    let ks: Vec<Option<u32>> = files
+        .iter()
+        .map(|f| f.results.repeats.as_ref().map(|r| r.k))
+        .collect();
+    let Some(k) = ks.iter().flatten().next().copied() else {
+        return Vec::new();
+    };
+    if ks.iter().flatten().any(|&x| x != k) || ks.iter().any(Option::is_none) {
+        let shown: Vec<String> = ks
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                format!(
+                    "{}: {}",
+                    letter(i),
+                    k.map_or("none".into(), |k| k.to_string())
+                )
+            })
+            .collect();
+        warnings.push(format!(
+            "repeats differ ({}): pass^k falls as k grows, compare files run with the same --repeats",
+            shown.join(", ")
+        ));
+    }
+    type Pick = fn(&crate::score::Repeats) -> &Rate;
+    let rows: [(&str, String, Pick); 4] = [
+        ("pass_hat_k", format!("pass^{k} (every run)"), |r| {
+            &r.pass_hat_k
+        }),
+        ("pass_at_k", format!("pass@{k} (any run)"), |r| &r.pass_at_k),
+        ("mean_pass", "Mean pass per run".into(), |r| &r.mean_pass),
+        ("stable", "Stable queries".into(), |r| &r.stable),
+    ];
+    rows.into_iter()
+        .map(|(key, label, pick)| MetricRow {
+            key: format!("repeats.{key}"),
+            label,
+            unit: Unit::Rate,
+            values: files
+                .iter()
+                .map(|f| f.results.repeats.as_ref().and_then(|r| Cell::rate(pick(r))))
                 .collect(),
         })
         .collect()

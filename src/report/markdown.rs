@@ -102,6 +102,37 @@ pub fn results(r: &RunResults) -> String {
             let _ = writeln!(out, "{f}");
         }
     }
+    if let Some(rep) = &r.repeats {
+        let k = rep.k;
+        let _ = writeln!(out, "\n## Repeats ({k} runs, seed + 0..{})\n", k - 1);
+        let _ = writeln!(out, "| measure | rate |\n|---|---:|");
+        let _ = writeln!(
+            out,
+            "| pass^{k} (every run) | {} |",
+            rep.pass_hat_k.display()
+        );
+        let _ = writeln!(out, "| pass@{k} (any run) | {} |", rep.pass_at_k.display());
+        let _ = writeln!(out, "| mean per run | {} |", rep.mean_pass.display());
+        let _ = writeln!(out, "| stable queries | {} |", rep.stable.display());
+        let flaky: Vec<_> = rep.flaky().collect();
+        if !flaky.is_empty() {
+            let _ = writeln!(out, "\n| flaky query | passes | runs |\n|---|---:|---|");
+            for q in flaky {
+                let runs: String = q
+                    .strict
+                    .iter()
+                    .map(|&p| if p { '✓' } else { '✗' })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| {}/{} | {}/{k} | {runs} |",
+                    cell(&q.suite),
+                    cell(&q.id),
+                    q.passes()
+                );
+            }
+        }
+    }
     for w in &r.warnings {
         let _ = writeln!(out, "\n> warning: {}", cell(w));
     }

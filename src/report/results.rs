@@ -23,6 +23,10 @@ pub struct RunResults {
     /// Things worth knowing that did not stop the run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// `--repeats K`: pass^k, pass@k and per-query stability over K runs
+    /// (the rest of the file is run 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<crate::score::Repeats>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

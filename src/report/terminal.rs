@@ -115,5 +115,42 @@ pub fn summary(r: &RunResults) -> String {
             missing.len()
         );
     }
+    if let Some(rep) = &r.repeats {
+        out += &repeats_text(rep);
+    }
+    out
+}
+
+/// The `--repeats K` block: pass^k beside pass@k, and the queries that flip.
+pub fn repeats_text(rep: &crate::score::Repeats) -> String {
+    let mut out = String::new();
+    let k = rep.k;
+    let _ = writeln!(
+        out,
+        "
+repeats: {k} runs (seed + 0..{})",
+        k - 1
+    );
+    let _ = writeln!(out, "  pass^{k} (every run):  {}", rep.pass_hat_k.display());
+    let _ = writeln!(out, "  pass@{k} (any run):    {}", rep.pass_at_k.display());
+    let _ = writeln!(out, "  mean per run:        {}", rep.mean_pass.display());
+    let _ = writeln!(out, "  stable queries:      {}", rep.stable.display());
+    let flaky: Vec<String> = rep
+        .flaky()
+        .map(|q| {
+            let runs: String = q
+                .strict
+                .iter()
+                .map(|&p| if p { '✓' } else { '✗' })
+                .collect();
+            format!("  {}/{} {runs} ({}/{k})", q.suite, q.id, q.passes())
+        })
+        .collect();
+    if !flaky.is_empty() {
+        let _ = writeln!(out, "flaky queries ({}):", flaky.len());
+        for f in flaky {
+            let _ = writeln!(out, "{f}");
+        }
+    }
     out
 }

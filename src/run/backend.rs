@@ -20,6 +20,9 @@ pub struct PreparedQuery {
     /// The toolset the queries are scored against (the pack's, or the
     /// `--toolset` override): what a model backend puts in the prompt.
     pub toolset: Arc<Toolset>,
+    /// Which of `--repeats K` runs this is (0 for a plain run); replay
+    /// looks the transcript up by it, the seed is already offset by it.
+    pub repeat: u32,
 }
 
 /// Wall-clock timings of one completion, in seconds, when the backend knows them.

@@ -3,6 +3,7 @@
 
 use super::backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
 use super::prompt_tools::openai_tools;
+use crate::chat::stop::{cut_at_stop, StopWatch};
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tool};
 use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats};
@@ -145,8 +146,10 @@ impl Backend for MlxBackend {
             }
             _ => self.model.new_cache(),
         };
+        let mut watch = StopWatch::new(self.prompt.tokenizer(), &g.stop);
         let (mut tokens, stats) =
-            generate(&self.model, &ids, &gen, &mut cache, &mut |_| true).map_err(|e| fatal(&e))?;
+            generate(&self.model, &ids, &gen, &mut cache, &mut |t| watch.push(t))
+                .map_err(|e| fatal(&e))?;
         if self.reuse_prefix {
             let mut held = ids.clone();
             held.extend(&tokens);
@@ -155,7 +158,9 @@ impl Backend for MlxBackend {
         if tokens.last().is_some_and(|t| stop_ids.contains(t)) {
             tokens.pop();
         }
-        let text = self.decode(&tokens);
+        let mut text = self.decode(&tokens);
+        let cut = cut_at_stop(&text, &g.stop).len();
+        text.truncate(cut);
         let timings = Timings {
             total_s: Some(stats.total_s),
             prompt_s: Some(stats.time_to_first_token_s),

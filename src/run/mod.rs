@@ -13,5 +13,7 @@ mod transcript;
 pub use backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
 pub use prompt_tools::openai_tools;
 pub use replay::{ReplayBackend, ReplayError};
-pub use runner::{run_suites, run_suites_checked, CustomCheckFn, RunError, SuiteRun};
+pub use runner::{
+    run_suites, run_suites_checked, run_suites_repeated, CustomCheckFn, RunError, SuiteRun,
+};
 pub use transcript::{TranscriptRecord, TranscriptWriter};

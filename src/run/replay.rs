@@ -17,6 +17,9 @@ struct Line {
     completion: Option<String>,
     #[serde(default)]
     suite: Option<String>,
+    /// Which `--repeats` run the line belongs to (absent: run 0).
+    #[serde(default)]
+    repeat: u32,
     #[serde(default)]
     prompt_tokens: Option<u64>,
     #[serde(default)]
@@ -35,7 +38,7 @@ struct Entry {
 pub struct ReplayBackend {
     origin: String,
     /// Keyed by (suite, query id); suite `None` for lines that name none.
-    entries: HashMap<(Option<String>, String), Entry>,
+    entries: HashMap<(Option<String>, String, u32), Entry>,
     used: BTreeSet<usize>,
 }
 
@@ -72,7 +75,7 @@ impl ReplayBackend {
             message,
             fix: fix.to_string(),
         };
-        let mut entries: HashMap<(Option<String>, String), Entry> = HashMap::new();
+        let mut entries: HashMap<(Option<String>, String, u32), Entry> = HashMap::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             if raw.trim().is_empty() {
@@ -88,21 +91,27 @@ impl ReplayBackend {
             }
             let record: Line = serde_json::from_value(value)
                 .map_err(|e| err(line, format!("not a transcript line ({e})"), fix))?;
-            let key = (record.suite.clone(), record.query_id.clone());
+            let key = (record.suite.clone(), record.query_id.clone(), record.repeat);
             if let Some(first) = entries.get(&key) {
                 return Err(err(
                     line,
                     format!(
-                        "a second transcript for query {:?}{} (first on line {})",
+                        "a second transcript for query {:?}{}{} (first on line {})",
                         record.query_id,
                         record
                             .suite
                             .as_deref()
                             .map(|s| format!(" of suite {s:?}"))
                             .unwrap_or_default(),
+                        if record.repeat > 0 {
+                            format!(", repeat {}", record.repeat)
+                        } else {
+                            String::new()
+                        },
                         first.line
                     ),
-                    "keep one transcript per query (add \"suite\" to tell suites apart)",
+                    "keep one transcript per query and run (add \"suite\" to tell suites \
+                     apart, \"repeat\" to tell --repeats runs apart)",
                 ));
             }
             entries.insert(key, Entry { line, record });
@@ -130,10 +139,18 @@ impl Backend for ReplayBackend {
     fn complete(&mut self, q: &PreparedQuery) -> Result<Completion, CompletionError> {
         let entry = self
             .entries
-            .get(&(Some(q.suite.clone()), q.query_id.clone()))
-            .or_else(|| self.entries.get(&(None, q.query_id.clone())))
+            .get(&(Some(q.suite.clone()), q.query_id.clone(), q.repeat))
+            .or_else(|| self.entries.get(&(None, q.query_id.clone(), q.repeat)))
             .ok_or_else(|| {
-                CompletionError::Missing(format!("no transcript for this query in {}", self.origin))
+                let run = if q.repeat > 0 {
+                    format!(" (repeat {})", q.repeat)
+                } else {
+                    String::new()
+                };
+                CompletionError::Missing(format!(
+                    "no transcript for this query{run} in {}",
+                    self.origin
+                ))
             })?;
         self.used.insert(entry.line);
         let r = &entry.record;

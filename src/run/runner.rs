@@ -9,7 +9,7 @@ use crate::report::results::{
     FORMAT_VERSION,
 };
 use crate::schema::Toolset;
-use crate::score::{apply_custom_check, score_query, CustomCheck, Response};
+use crate::score::{apply_custom_check, score_query, CustomCheck, Repeats, Response};
 use crate::suite::LoadedPack;
 use std::sync::Arc;
 
@@ -66,20 +66,111 @@ pub fn run_suites_checked(
     backend: &mut dyn Backend,
     classify: &mut dyn FnMut(usize, &str) -> Verdict,
     custom_check: &mut CustomCheckFn<'_>,
+    transcripts: Option<&mut TranscriptWriter>,
+    on_done: &mut dyn FnMut(&str, &QueryResult),
+) -> Result<RunResults, RunError> {
+    run_pass(
+        suites,
+        backend,
+        classify,
+        custom_check,
+        transcripts,
+        on_done,
+        None,
+    )
+}
+
+/// [`run_suites_checked`] `k` times, run `r` sampling with each pack's seed
+/// plus `r` (transcript lines carry `"repeat": r`). The results are run 0's,
+/// with a `repeats` section over all K: pass^k, pass@k, per-query stability.
+/// `k` = 1 is a plain run.
+pub fn run_suites_repeated(
+    suites: &[SuiteRun<'_>],
+    backend: &mut dyn Backend,
+    classify: &mut dyn FnMut(usize, &str) -> Verdict,
+    custom_check: &mut CustomCheckFn<'_>,
     mut transcripts: Option<&mut TranscriptWriter>,
     on_done: &mut dyn FnMut(&str, &QueryResult),
+    k: u32,
+) -> Result<RunResults, RunError> {
+    if k <= 1 {
+        return run_suites_checked(
+            suites,
+            backend,
+            classify,
+            custom_check,
+            transcripts,
+            on_done,
+        );
+    }
+    let mut first: Option<RunResults> = None;
+    let mut outcomes = Vec::new();
+    for r in 0..k {
+        let run = run_pass(
+            suites,
+            backend,
+            classify,
+            custom_check,
+            transcripts.as_deref_mut(),
+            on_done,
+            Some(r),
+        )?;
+        outcomes.push(
+            run.suites
+                .iter()
+                .flat_map(|s| {
+                    s.queries.iter().map(|q| {
+                        (
+                            s.pack.id.clone(),
+                            q.id.clone(),
+                            q.score.strict,
+                            q.verdict.as_ref().map(|v| v.kind),
+                        )
+                    })
+                })
+                .collect::<Vec<_>>(),
+        );
+        first.get_or_insert(run);
+    }
+    let greedy = suites
+        .iter()
+        .all(|s| s.pack.pack.pack.generation.temperature <= 0.0);
+    let mut results = first.expect("k > 1 runs");
+    if greedy {
+        results.warnings.push(format!(
+            "--repeats {k} with greedy decoding (temperature 0): the runs repeat one \
+             observation; set a temperature in the packs' [pack.generation] to measure stability"
+        ));
+    }
+    results.repeats = Some(Repeats::from_runs(&outcomes, greedy));
+    Ok(results)
+}
+
+/// One pass over every query; `repeat` = Some(r) offsets the seed by r and
+/// marks the transcript lines.
+fn run_pass(
+    suites: &[SuiteRun<'_>],
+    backend: &mut dyn Backend,
+    classify: &mut dyn FnMut(usize, &str) -> Verdict,
+    custom_check: &mut CustomCheckFn<'_>,
+    mut transcripts: Option<&mut TranscriptWriter>,
+    on_done: &mut dyn FnMut(&str, &QueryResult),
+    repeat: Option<u32>,
 ) -> Result<RunResults, RunError> {
     let mut results = Vec::new();
     for (si, suite) in suites.iter().enumerate() {
         let pack = &suite.pack.pack;
         let mut queries = Vec::new();
         for q in &pack.queries {
+            let mut generation = pack.pack.generation.clone();
+            generation.seed = generation.seed.wrapping_add(u64::from(repeat.unwrap_or(0)));
             let prepared = PreparedQuery {
                 suite: pack.pack.id.clone(),
                 query_id: q.id.clone(),
                 messages: q.conversation(pack.pack.system_prompt.as_deref()),
-                generation: pack.pack.generation.clone(),
+                generation,
                 toolset: Arc::clone(&suite.toolset),
+                repeat: repeat.unwrap_or(0),
             };
             let outcome = backend.complete(&prepared);
             let (completion, missing) = match outcome {
@@ -126,6 +217,7 @@ pub fn run_suites_checked(
                 let record = TranscriptRecord {
                     suite: &pack.pack.id,
                     query_id: &q.id,
+                    repeat,
                     completion: completion.as_ref().map(|c| c.text.as_str()),
                     error: missing.as_deref(),
                     prompt_tokens: result.prompt_tokens,
@@ -166,5 +258,6 @@ pub fn run_suites_checked(
         suites: results,
         overall,
         warnings: backend.warnings(),
+        repeats: None,
     })
 }

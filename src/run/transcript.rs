@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 pub struct TranscriptRecord<'a> {
     pub suite: &'a str,
     pub query_id: &'a str,
+    /// The run index under `--repeats K` (absent for a plain run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
     /// `null` when there was no completion (then `error` says why).
     pub completion: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,9 +7,11 @@ mod custom;
 mod metrics;
 mod query;
 mod rate;
+mod repeats;
 
 pub use confusion::Confusion;
 pub use custom::{apply_custom_check, CustomCheck};
 pub use metrics::{metrics, Binary, GroupMetrics, Metrics, Scored, ToolMetrics};
 pub use query::{score_query, Observed, QueryScore, Response};
 pub use rate::{wilson, Rate, Z95};
+pub use repeats::{Outcome, QueryRepeats, Repeats};

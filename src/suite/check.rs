@@ -76,6 +76,13 @@ pub fn structure(pack: &Pack) -> Vec<Found> {
             "use a value in (0, 1]; 1 disables nucleus sampling",
         );
     }
+    if let Some(i) = g.stop.iter().position(String::is_empty) {
+        push(
+            vec![key("pack"), key("generation"), key("stop"), Seg::Index(i)],
+            "a stop string is empty".into(),
+            "remove it: an empty stop string would end every completion at once",
+        );
+    }
     if pack.queries.is_empty() {
         push(
             vec![],

@@ -44,6 +44,10 @@ pub struct Generation {
     pub seed: u64,
     /// Passed to chat templates that know it (Qwen3); they default it to on.
     pub enable_thinking: bool,
+    /// Stop strings: generation ends when the text contains one, and the
+    /// completion is cut where it begins (EOS ids always stop too).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
 }
 
 impl Default for Generation {
@@ -55,6 +59,7 @@ impl Default for Generation {
             top_k: 0,
             seed: 0,
             enable_thinking: false,
+            stop: Vec::new(),
         }
     }
 }
