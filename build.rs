@@ -28,9 +28,12 @@ fn main() {
         // The CPU wheel bundles reference (netlib) BLAS, 10-20x slower for
         // dense matmul. Linking Debian's OpenBLAS as a direct dependency of
         // the executable puts its cblas_* first in symbol lookup order, so
-        // libmlx's calls bind to it. `doctor` reports which one won.
-        if std::path::Path::new("/usr/lib/x86_64-linux-gnu/libopenblas.so.0").exists()
-            || std::path::Path::new("/usr/lib/aarch64-linux-gnu/libopenblas.so.0").exists()
+        // libmlx's calls bind to it. `doctor` reports which one won. Only
+        // for the cpu backend: on cuda the matmuls run on the GPU, and the
+        // binary should start on GPU hosts that have no OpenBLAS.
+        if backend == "cpu"
+            && (std::path::Path::new("/usr/lib/x86_64-linux-gnu/libopenblas.so.0").exists()
+                || std::path::Path::new("/usr/lib/aarch64-linux-gnu/libopenblas.so.0").exists())
         {
             println!("cargo:rustc-link-arg=-Wl,--push-state,--no-as-needed,-l:libopenblas.so.0,--pop-state");
             println!("cargo:rustc-cfg=punie_openblas");

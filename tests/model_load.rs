@@ -196,3 +196,34 @@ fn stop_strings_end_generation_at_the_first_token_that_completes_one() {
     assert_eq!(s, stop);
     assert_eq!(at, tok.decode(&got).unwrap().find(&stop).unwrap());
 }
+
+/// A long prefill takes the MoE's sorted-rows path (≥ 64 token-expert rows,
+/// as mlx-lm's SwitchGLU), one token at a time the unsorted one: the last
+/// position's logits must agree, or the sort/unsort permutation is wrong.
+#[test]
+fn moe_sorted_prefill_matches_token_by_token_decoding() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bits in [None, Some(4)] {
+        let dir = synth("qwen3_moe", bits, &tmp.path().join(format!("m{bits:?}")));
+        let m = Model::load(&dir).unwrap();
+        let prompt: Vec<u32> = (0..40).map(|i| 100 + 37 * i).collect(); // 40 × top-2 = 80 rows
+        let read = |a: mlx_rs::Array| {
+            let a = a.as_type::<f32>().unwrap();
+            a.eval().unwrap();
+            a.as_slice::<f32>().to_vec()
+        };
+        let whole = read(m.forward_last(&prompt, &mut m.new_cache()).unwrap());
+        let mut cache = m.new_cache();
+        let mut last = Vec::new();
+        for &t in &prompt {
+            last = read(m.forward_last(&[t], &mut cache).unwrap());
+        }
+        assert_eq!(whole.len(), last.len());
+        let worst = whole
+            .iter()
+            .zip(&last)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-3, "{bits:?}: max |Δlogit| {worst}");
+    }
+}

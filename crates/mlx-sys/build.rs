@@ -7,8 +7,11 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const MLX_VERSION: &str = "0.32.2";
-const SETUP: &str = "bash scripts/setup.sh";
+// The pure checks (runtime present, right version and platform; backend
+// choice; the libclang hint), shared with tests/build_checks.rs.
+#[path = "build_checks.rs"]
+mod checks;
+use checks::{backend, check_runtime, libclang_missing, MLX_VERSION, SETUP};
 
 fn main() {
     for var in [
@@ -21,6 +24,7 @@ fn main() {
         println!("cargo:rerun-if-env-changed={var}");
     }
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build_checks.rs");
     println!("cargo:rerun-if-changed=overlay");
     if let Err(msg) = build() {
         // A panic would bury the message under a backtrace hint; print it
@@ -33,7 +37,12 @@ fn main() {
 
 fn build() -> Result<(), String> {
     let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    let backend = backend(&target_os)?;
+    let requested = env::var("PUNIE_MLX_BACKEND").ok();
+    let backend = backend(
+        requested.as_deref(),
+        env::var_os("CARGO_FEATURE_CUDA").is_some(),
+        &target_os,
+    )?;
     let cache = cache_dir();
     let mlx_dir = env::var_os("PUNIE_MLX_DIR")
         .map(PathBuf::from)
@@ -82,78 +91,6 @@ fn cache_dir() -> PathBuf {
     }
     let home = env::var_os("HOME").unwrap_or_else(|| "/root".into());
     PathBuf::from(home).join(".cache/punie-eval")
-}
-
-fn backend(target_os: &str) -> Result<String, String> {
-    let requested = env::var("PUNIE_MLX_BACKEND").ok().filter(|s| !s.is_empty());
-    let default = if target_os == "macos" {
-        "metal"
-    } else if env::var_os("CARGO_FEATURE_CUDA").is_some() {
-        "cuda"
-    } else {
-        "cpu"
-    };
-    let backend = requested.unwrap_or_else(|| default.to_string());
-    match (backend.as_str(), target_os) {
-        ("metal", "macos") | ("cpu", "linux") | ("cuda", "linux") => Ok(backend),
-        _ => Err(format!(
-            "PUNIE_MLX_BACKEND={backend} is not available on {target_os}: \
-             use metal on macOS, cpu or cuda on Linux"
-        )),
-    }
-}
-
-/// The wheel must be present, of the pinned version and for this platform:
-/// headers differ a lot between MLX patch releases.
-fn check_runtime(
-    mlx_dir: &Path,
-    include: &Path,
-    lib_dir: &Path,
-    target_os: &str,
-    backend: &str,
-) -> Result<(), String> {
-    let fix = format!("run `{SETUP}` (or `PUNIE_MLX_BACKEND={backend} {SETUP}`)");
-    let version_h = include.join("mlx/version.h");
-    let text = fs::read_to_string(&version_h).map_err(|_| {
-        format!(
-            "MLX runtime ({backend}) not found: expected the mlx-{backend} {MLX_VERSION} wheel \
-             unpacked at {} (missing {}); {fix}",
-            mlx_dir.display(),
-            version_h.display()
-        )
-    })?;
-    let num = |key: &str| {
-        text.lines()
-            .find_map(|l| l.trim().strip_prefix(&format!("#define {key} ")))
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let found = format!(
-        "{}.{}.{}",
-        num("MLX_VERSION_MAJOR"),
-        num("MLX_VERSION_MINOR"),
-        num("MLX_VERSION_PATCH")
-    );
-    if found != MLX_VERSION {
-        return Err(format!(
-            "MLX runtime at {} is version {found}; punie-eval needs exactly {MLX_VERSION} \
-             (mlx-c 0.7.0 headers must match); {fix}",
-            mlx_dir.display()
-        ));
-    }
-    let lib = if target_os == "macos" {
-        "libmlx.dylib"
-    } else {
-        "libmlx.so"
-    };
-    if !lib_dir.join(lib).is_file() {
-        return Err(format!(
-            "{} has MLX headers but no {lib} in {}: a wheel for another platform? {fix}",
-            mlx_dir.display(),
-            lib_dir.display()
-        ));
-    }
-    Ok(())
 }
 
 /// Force-included: it defines upstream's include guard (MLX_HALF_H), so
@@ -217,12 +154,7 @@ fn generate_bindings(mlx_c: &Path, overlay: &Path) -> Result<(), String> {
     let bindings = match result {
         Ok(Ok(b)) => b,
         Ok(Err(e)) => return Err(format!("bindgen failed on the mlx-c headers: {e}")),
-        Err(_) => {
-            return Err(format!(
-                "bindgen could not load libclang. Install it with `apt-get install libclang-dev` \
-                 (or run `{SETUP}`), or set LIBCLANG_PATH to the folder holding libclang.so"
-            ))
-        }
+        Err(_) => return Err(libclang_missing()),
     };
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("bindings.rs");
     bindings

@@ -9,9 +9,22 @@ pub struct Args {
     /// MLX model folder (default: the set-up's default model).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// The user message.
+    /// The user message (or, with --raw, the whole model input).
+    #[arg(long, required_unless_present = "prompt_file")]
+    prompt: Option<String>,
+    /// Read the prompt from a file instead of --prompt.
+    #[arg(long, value_name = "FILE", conflicts_with = "prompt")]
+    prompt_file: Option<PathBuf>,
+    /// The prompt is already rendered: tokenize it as is, no chat template
+    /// (benchmarks feed mlx-lm and punie-eval the same text this way).
+    #[arg(long, conflicts_with_all = ["system", "tools"])]
+    raw: bool,
+    /// Print the rendered prompt and exit (no model weights are loaded).
     #[arg(long)]
-    prompt: String,
+    render_only: bool,
+    /// Generate exactly --max-tokens tokens, ignoring EOS ids (speed runs).
+    #[arg(long)]
+    ignore_eos: bool,
     /// A system message.
     #[arg(long)]
     system: Option<String>,
@@ -61,25 +74,39 @@ pub fn run(args: Args) -> CliResult {
         Some(d) => d,
         None => crate::model::default::ensure_default_model()?,
     };
+    let user = match (&args.prompt, &args.prompt_file) {
+        (Some(p), _) => p.clone(),
+        (None, Some(f)) => std::fs::read_to_string(f)
+            .map_err(|e| format!("{}: cannot read the prompt: {e}", f.display()))?,
+        (None, None) => return Err("give --prompt TEXT or --prompt-file FILE".into()),
+    };
+    let prompt = ChatPrompt::load(&dir)?;
+    let text = if args.raw {
+        user
+    } else {
+        let mut messages = Vec::new();
+        if let Some(s) = args.system {
+            messages.push(Message::system(s));
+        }
+        messages.push(Message::user(user));
+        let tools = match &args.tools {
+            Some(p) => Some(super::tools::load_tools(p)?),
+            None => None,
+        };
+        let opts = RenderOptions {
+            add_generation_prompt: true,
+            enable_thinking: args.enable_thinking,
+            template: None,
+        };
+        prompt.render(&messages, tools.as_deref(), &opts)?
+    };
+    if args.render_only {
+        print!("{text}");
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     let load_start = std::time::Instant::now();
     let model = crate::model::Model::load(&dir)?;
-    let prompt = ChatPrompt::load(&dir)?;
     let load_s = load_start.elapsed().as_secs_f64();
-    let mut messages = Vec::new();
-    if let Some(s) = args.system {
-        messages.push(Message::system(s));
-    }
-    messages.push(Message::user(args.prompt));
-    let tools = match &args.tools {
-        Some(p) => Some(super::tools::load_tools(p)?),
-        None => None,
-    };
-    let opts = RenderOptions {
-        add_generation_prompt: true,
-        enable_thinking: args.enable_thinking,
-        template: None,
-    };
-    let text = prompt.render(&messages, tools.as_deref(), &opts)?;
     if args.show_prompt {
         println!("{text}");
         println!("--- completion ---");
@@ -87,6 +114,9 @@ pub fn run(args: Args) -> CliResult {
     let ids = prompt.tokenizer().encode(&text)?;
     let mut stop_ids = prompt.eos_token_ids().to_vec();
     stop_ids.extend(&model.config.eos_token_ids);
+    if args.ignore_eos {
+        stop_ids.clear();
+    }
     let gen = GenerateOptions {
         max_tokens: args.max_tokens,
         temperature: args.temperature,

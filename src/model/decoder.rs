@@ -13,6 +13,9 @@ use super::weights::Weights;
 use super::Error;
 use mlx_rs::{fast, ops, Array};
 
+/// Prompts at least this long are prefilled one evaluated layer at a time.
+const PER_LAYER_EVAL_TOKENS: i32 = 64;
+
 enum FeedForward {
     Dense(Mlp),
     Moe(SparseMoe),
@@ -90,6 +93,11 @@ impl Decoder {
     ) -> Result<Array, Error> {
         let mut h = self.embed_tokens.forward(ids)?;
         let offset = cache.offset;
+        // A long prefill is evaluated layer by layer: as one lazy graph the
+        // GPU backend kept every layer's MoE intermediates alive at once
+        // (peak 1.6x mlx-lm's on a 2k-token prompt of Qwen3-30B-A3B).
+        let per_layer_eval = ids.shape()[1] >= PER_LAYER_EVAL_TOKENS
+            && std::env::var_os("PUNIE_ONE_GRAPH_PREFILL").is_none();
         for (layer, lc) in self.layers.iter().zip(cache.layers.iter_mut()) {
             let a = fast::rms_norm(&h, Some(&layer.input_layernorm), self.eps)?;
             let r = layer.self_attn.forward(&a, lc, offset)?;
@@ -100,6 +108,9 @@ impl Decoder {
                 FeedForward::Moe(moe) => moe.forward(&m)?,
             };
             h = ops::add(&h, &r)?;
+            if per_layer_eval {
+                h.eval()?;
+            }
         }
         let l = ids.shape()[1];
         cache.offset += l;

@@ -47,10 +47,11 @@ impl SwitchLinear {
         })
     }
 
-    /// x [.., 1, in] with expert indices [..] → [.., 1, out].
-    fn forward(&self, x: &Array, idx: &Array) -> Result<Array, Error> {
+    /// x [.., 1, in] with expert indices [..] → [.., 1, out]. `sorted`: the
+    /// indices are in ascending order (rows grouped by expert).
+    fn forward(&self, x: &Array, idx: &Array, sorted: bool) -> Result<Array, Error> {
         Ok(match self {
-            SwitchLinear::Dense(w) => ops::gather_mm(x, w.swap_axes(-1, -2)?, None, idx, false)?,
+            SwitchLinear::Dense(w) => ops::gather_mm(x, w.swap_axes(-1, -2)?, None, idx, sorted)?,
             SwitchLinear::Quantized {
                 weight,
                 scales,
@@ -66,7 +67,7 @@ impl SwitchLinear {
                 true,
                 spec.group_size,
                 spec.bits,
-                false,
+                sorted,
             )?,
         })
     }
@@ -110,11 +111,33 @@ impl SparseMoe {
         }
         // [B, L, D] → [B, L, 1, 1, D]: one row per (token, chosen expert).
         let xe = x.expand_dims_axes(&[-2, -3])?;
-        let up = self.up_proj.forward(&xe, &inds)?;
-        let gate = self.gate_proj.forward(&xe, &inds)?;
-        let h = ops::multiply(nn::silu(gate)?, up)?;
-        let y = self.down_proj.forward(&h, &inds)?.squeeze_axes(&[-2])?;
+        let y = if inds.size() >= 64 {
+            // Prefill: group the (token, expert) rows by expert first, as
+            // mlx-lm's SwitchGLU does. Unsorted, gather_qmm gathers a weight
+            // matrix per row: 1.5x the peak memory and slower on a
+            // 2k-token prompt of Qwen3-30B-A3B (BENCHMARKS.md).
+            let shape = inds.shape().to_vec();
+            let flat = inds.flatten(None, None)?;
+            let order = ops::argsort(&flat)?;
+            let inv = ops::argsort(&order)?;
+            let rows = ops::floor_divide(&order, Array::from_int(k))?;
+            let xs = xe.flatten(0, -3)?.take_axis(&rows, 0)?;
+            let idx = flat.take_axis(&order, 0)?;
+            let h = self.glu(&xs, &idx, true)?;
+            ops::unflatten(h.take_axis(&inv, 0)?, 0, &shape)?
+        } else {
+            self.glu(&xe, &inds, false)?
+        }
+        .squeeze_axes(&[-2])?;
         let y = ops::multiply(&y, scores.expand_dims(-1)?)?;
         Ok(y.sum_axis(-2, false)?)
+    }
+
+    /// down(silu(gate(x)) * up(x)) with each row's expert.
+    fn glu(&self, x: &Array, idx: &Array, sorted: bool) -> Result<Array, Error> {
+        let up = self.up_proj.forward(x, idx, sorted)?;
+        let gate = self.gate_proj.forward(x, idx, sorted)?;
+        let h = ops::multiply(nn::silu(gate)?, up)?;
+        self.down_proj.forward(&h, idx, sorted)
     }
 }
