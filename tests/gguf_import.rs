@@ -73,14 +73,40 @@ fn tokenizer_kvs(w: GgufWriter, pre: &str) -> GgufWriter {
 type Expected = BTreeMap<String, (Vec<u64>, Vec<f32>)>;
 
 fn tiny(arch: &str) -> (GgufWriter, Expected) {
+    tiny_with(arch, Dims::default())
+}
+
+/// Sizes of a synthetic model: the default is tiny; `--bits` needs rows of
+/// at least one quantization group (64).
+#[derive(Clone, Copy)]
+struct Dims {
+    hidden: u64,
+    heads: u64,
+    kv_heads: u64,
+    ff: u64,
+}
+
+impl Default for Dims {
+    fn default() -> Self {
+        Dims {
+            hidden: HIDDEN,
+            heads: HEADS,
+            kv_heads: KV_HEADS,
+            ff: FF,
+        }
+    }
+}
+
+fn tiny_with(arch: &str, d: Dims) -> (GgufWriter, Expected) {
+    let head_dim = d.hidden / d.heads;
     let a = arch;
     let mut w = GgufWriter::new()
         .kv_str("general.architecture", a)
         .kv_u32(&format!("{a}.block_count"), 1)
-        .kv_u32(&format!("{a}.embedding_length"), HIDDEN as u32)
-        .kv_u32(&format!("{a}.feed_forward_length"), FF as u32)
-        .kv_u32(&format!("{a}.attention.head_count"), HEADS as u32)
-        .kv_u32(&format!("{a}.attention.head_count_kv"), KV_HEADS as u32)
+        .kv_u32(&format!("{a}.embedding_length"), d.hidden as u32)
+        .kv_u32(&format!("{a}.feed_forward_length"), d.ff as u32)
+        .kv_u32(&format!("{a}.attention.head_count"), d.heads as u32)
+        .kv_u32(&format!("{a}.attention.head_count_kv"), d.kv_heads as u32)
         .kv_f32(&format!("{a}.attention.layer_norm_rms_epsilon"), 1e-6)
         .kv_f32(&format!("{a}.rope.freq_base"), 500000.0)
         .kv_u32(&format!("{a}.context_length"), 2048);
@@ -96,106 +122,106 @@ fn tiny(arch: &str) -> (GgufWriter, Expected) {
     let mut spec: Vec<(&str, Vec<u64>, &str)> = vec![
         (
             "token_embd.weight",
-            vec![HIDDEN, VOCAB],
+            vec![d.hidden, VOCAB],
             "model.embed_tokens.weight",
         ),
-        ("output_norm.weight", vec![HIDDEN], "model.norm.weight"),
+        ("output_norm.weight", vec![d.hidden], "model.norm.weight"),
         (
             "blk.0.attn_norm.weight",
-            vec![HIDDEN],
+            vec![d.hidden],
             "model.layers.0.input_layernorm.weight",
         ),
         (
             "blk.0.ffn_norm.weight",
-            vec![HIDDEN],
+            vec![d.hidden],
             "model.layers.0.post_attention_layernorm.weight",
         ),
         (
             "blk.0.attn_q.weight",
-            vec![HIDDEN, HEADS * HEAD_DIM],
+            vec![d.hidden, d.heads * head_dim],
             "model.layers.0.self_attn.q_proj.weight",
         ),
         (
             "blk.0.attn_k.weight",
-            vec![HIDDEN, KV_HEADS * HEAD_DIM],
+            vec![d.hidden, d.kv_heads * head_dim],
             "model.layers.0.self_attn.k_proj.weight",
         ),
         (
             "blk.0.attn_v.weight",
-            vec![HIDDEN, KV_HEADS * HEAD_DIM],
+            vec![d.hidden, d.kv_heads * head_dim],
             "model.layers.0.self_attn.v_proj.weight",
         ),
         (
             "blk.0.attn_output.weight",
-            vec![HEADS * HEAD_DIM, HIDDEN],
+            vec![d.heads * head_dim, d.hidden],
             "model.layers.0.self_attn.o_proj.weight",
         ),
     ];
     if arch == "qwen2" {
-        spec.push(("output.weight", vec![HIDDEN, VOCAB], "lm_head.weight"));
+        spec.push(("output.weight", vec![d.hidden, VOCAB], "lm_head.weight"));
         spec.push((
             "blk.0.attn_q.bias",
-            vec![HEADS * HEAD_DIM],
+            vec![d.heads * head_dim],
             "model.layers.0.self_attn.q_proj.bias",
         ));
         spec.push((
             "blk.0.attn_k.bias",
-            vec![KV_HEADS * HEAD_DIM],
+            vec![d.kv_heads * head_dim],
             "model.layers.0.self_attn.k_proj.bias",
         ));
         spec.push((
             "blk.0.attn_v.bias",
-            vec![KV_HEADS * HEAD_DIM],
+            vec![d.kv_heads * head_dim],
             "model.layers.0.self_attn.v_proj.bias",
         ));
     }
     if arch.starts_with("qwen3") {
         spec.push((
             "blk.0.attn_q_norm.weight",
-            vec![HEAD_DIM],
+            vec![head_dim],
             "model.layers.0.self_attn.q_norm.weight",
         ));
         spec.push((
             "blk.0.attn_k_norm.weight",
-            vec![HEAD_DIM],
+            vec![head_dim],
             "model.layers.0.self_attn.k_norm.weight",
         ));
     }
     if moe {
         spec.push((
             "blk.0.ffn_gate_inp.weight",
-            vec![HIDDEN, 4],
+            vec![d.hidden, 4],
             "model.layers.0.mlp.gate.weight",
         ));
         spec.push((
             "blk.0.ffn_gate_exps.weight",
-            vec![HIDDEN, 16, 4],
+            vec![d.hidden, 16, 4],
             "model.layers.0.mlp.switch_mlp.gate_proj.weight",
         ));
         spec.push((
             "blk.0.ffn_up_exps.weight",
-            vec![HIDDEN, 16, 4],
+            vec![d.hidden, 16, 4],
             "model.layers.0.mlp.switch_mlp.up_proj.weight",
         ));
         spec.push((
             "blk.0.ffn_down_exps.weight",
-            vec![16, HIDDEN, 4],
+            vec![16, d.hidden, 4],
             "model.layers.0.mlp.switch_mlp.down_proj.weight",
         ));
     } else {
         spec.push((
             "blk.0.ffn_gate.weight",
-            vec![HIDDEN, FF],
+            vec![d.hidden, d.ff],
             "model.layers.0.mlp.gate_proj.weight",
         ));
         spec.push((
             "blk.0.ffn_up.weight",
-            vec![HIDDEN, FF],
+            vec![d.hidden, d.ff],
             "model.layers.0.mlp.up_proj.weight",
         ));
         spec.push((
             "blk.0.ffn_down.weight",
-            vec![FF, HIDDEN],
+            vec![d.ff, d.hidden],
             "model.layers.0.mlp.down_proj.weight",
         ));
     }
@@ -205,8 +231,8 @@ fn tiny(arch: &str) -> (GgufWriter, Expected) {
         let hf = values(seed as u64 + 1, n);
         let rows = dims.last().copied().unwrap() as usize;
         let stored = match (arch, gname) {
-            ("llama", "blk.0.attn_q.weight") => permute(&hf, rows, HEADS as usize),
-            ("llama", "blk.0.attn_k.weight") => permute(&hf, rows, KV_HEADS as usize),
+            ("llama", "blk.0.attn_q.weight") => permute(&hf, rows, d.heads as usize),
+            ("llama", "blk.0.attn_k.weight") => permute(&hf, rows, d.kv_heads as usize),
             _ => hf.clone(),
         };
         w = w.tensor_f32(gname, &dims, &stored).unwrap();
@@ -540,4 +566,96 @@ fn convert_file_from_env() {
     let model = GgufModel::open(&input).unwrap();
     let s = write_mlx_folder(&model, Path::new(&out), &mut Unquantized(FloatType::F16)).unwrap();
     eprintln!("{s:?}");
+}
+
+/// `model import-gguf --bits 4|5|8` through the binary: config.json records
+/// the quantization, each matrix is stored as packed weight + scales +
+/// biases whose dequantized values lie within half a quantization step of
+/// the GGUF's values (group by group), norms stay unquantized, and the
+/// folder loads and generates.
+#[cfg(feature = "mlx")]
+#[test]
+fn import_requantizes_to_4_5_and_8_bits_within_half_a_step() {
+    use mlx_rs::Array;
+    let dims = Dims {
+        hidden: 64,
+        heads: 2,
+        kv_heads: 1,
+        ff: 128,
+    };
+    let (w, expected) = tiny_with("qwen3", dims);
+    let tmp = tempfile::tempdir().unwrap();
+    let gguf = tmp.path().join("m.gguf");
+    w.write(&gguf).unwrap();
+    for bits in [4u32, 5, 8] {
+        let out = tmp.path().join(format!("q{bits}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_punie-eval"))
+            .args(["model", "import-gguf"])
+            .arg(&gguf)
+            .arg(&out)
+            .args(["--bits", &bits.to_string()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let cfg = read_json(&out.join("config.json"));
+        assert_eq!(cfg["quantization"]["bits"], bits);
+        assert_eq!(cfg["quantization"]["group_size"], 64);
+        let files = read_folder(&out);
+        assert!(files.contains_key("model.layers.0.input_layernorm.weight"));
+        assert!(!files.contains_key("model.layers.0.input_layernorm.scales"));
+        let f32s = |name: &str| -> (Vec<f32>, Vec<i32>) {
+            let (dtype, shape, bytes) = &files[name];
+            assert_eq!(*dtype, safetensors::Dtype::F32, "{name}");
+            let v = bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            (v, shape.iter().map(|&d| d as i32).collect())
+        };
+        for m in ["self_attn.q_proj", "self_attn.o_proj", "mlp.down_proj"] {
+            let name = format!("model.layers.0.{m}");
+            let (packed_dtype, pshape, pbytes) = &files[&format!("{name}.weight")];
+            assert_eq!(*packed_dtype, safetensors::Dtype::U32, "{name}");
+            let packed: Vec<u32> = pbytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            let pshape: Vec<i32> = pshape.iter().map(|&d| d as i32).collect();
+            let (scales, sshape) = f32s(&format!("{name}.scales"));
+            let (biases, _) = f32s(&format!("{name}.biases"));
+            let biases = Array::from_slice(&biases, &sshape);
+            let deq = mlx_rs::ops::dequantize(
+                Array::from_slice(&packed, &pshape),
+                Array::from_slice(&scales, &sshape),
+                &biases,
+                64,
+                bits as i32,
+            )
+            .unwrap();
+            deq.eval().unwrap();
+            let got: Vec<f32> = deq.as_slice::<f32>().to_vec();
+            let (shape, want) = &expected[&format!("{name}.weight")];
+            assert_eq!(got.len(), want.len(), "{name}");
+            assert_eq!(deq.shape()[0] as u64, shape[0], "{name}");
+            for (g, (gw, ww)) in got.chunks(64).zip(want.chunks(64)).enumerate() {
+                let (lo, hi) = ww
+                    .iter()
+                    .fold((f32::MAX, f32::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+                let step = (hi - lo) / ((1u32 << bits) - 1) as f32;
+                let worst = gw
+                    .iter()
+                    .zip(ww)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0f32, f32::max);
+                assert!(
+                    worst <= step * 0.51 + 1e-6,
+                    "{bits}-bit {name} group {g}: error {worst} > half a step {}",
+                    step / 2.0
+                );
+            }
+        }
+        let mut model = punie_eval::model::Model::load(&out).unwrap();
+        let ids = punie_eval::model::generate::greedy(&mut model, &[1, 2, 3], 4).unwrap();
+        assert_eq!(ids.len(), 4);
+    }
 }

@@ -141,7 +141,8 @@ fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliRes
             &mut plain
         }
     };
-    let summary = crate::gguf::folder::write_mlx_folder(&model, &out, sink)?;
+    let mut sink = crate::gguf::sink::WithProgress::new(sink);
+    let summary = crate::gguf::folder::write_mlx_folder(&model, &out, &mut sink)?;
     eprintln!(
         "wrote {} ({} tensors in {} shard(s))",
         summary.dir.display(),

@@ -94,3 +94,49 @@ impl TensorSink for Unquantized {
         self.0.torch_name()
     }
 }
+
+/// Wraps a sink with a progress bar on stderr (hidden when stderr is not a
+/// terminal): GGUF import of a real model takes minutes.
+pub struct WithProgress<'a> {
+    pub inner: &'a mut dyn TensorSink,
+    pub bar: indicatif::ProgressBar,
+}
+
+impl<'a> WithProgress<'a> {
+    pub fn new(inner: &'a mut dyn TensorSink) -> Self {
+        use std::io::IsTerminal;
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} tensors {elapsed_precise} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        WithProgress { inner, bar }
+    }
+}
+
+impl TensorSink for WithProgress<'_> {
+    fn convert(&mut self, tensor: MlxTensor) -> Result<Vec<StoredTensor>, SinkError> {
+        self.inner.convert(tensor)
+    }
+    fn torch_dtype(&self) -> &'static str {
+        self.inner.torch_dtype()
+    }
+    fn config_extras(&self) -> Map<String, Value> {
+        self.inner.config_extras()
+    }
+    fn progress(&mut self, done: usize, total: usize, tensor: &str) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+        self.bar.set_message(tensor.to_string());
+        if done == total {
+            self.bar.finish_and_clear();
+        }
+        self.inner.progress(done, total, tensor);
+    }
+}

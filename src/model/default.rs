@@ -52,7 +52,9 @@ pub fn ensure_default_model() -> Result<PathBuf, Error> {
     );
     let model =
         crate::gguf::import::GgufModel::open(&gguf).map_err(|e| Error::Other(e.to_string()))?;
-    crate::gguf::folder::write_mlx_folder(&model, &dir, &mut Unquantized(FloatType::F32))
+    let mut f32s = Unquantized(FloatType::F32);
+    let mut sink = crate::gguf::sink::WithProgress::new(&mut f32s);
+    crate::gguf::folder::write_mlx_folder(&model, &dir, &mut sink)
         .map_err(|e| Error::Other(e.to_string()))?;
     Ok(dir)
 }
