@@ -180,7 +180,8 @@ fn bench_sections_are_compared_when_both_have_them() {
         let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         v["bench"] = serde_json::json!({
             "load_s": load, "warmup_s": warmup, "memory": {"peak_bytes": mem},
-            "steady": {"times_s": [2.36, 2.36, 2.36]}, "note": "ignored"
+            "steady": {"times_s": [2.36, 2.36, 2.36]}, "note": "ignored",
+            "mean_generation_tps": load * 10.0, "steady_summary": {"mean": warmup / 2.0}
         });
         std::fs::write(&p, v.to_string()).unwrap();
     };
@@ -206,6 +207,9 @@ fn bench_sections_are_compared_when_both_have_them() {
         !stdout.contains("ignored") && !stdout.contains("Times"),
         "{stdout}"
     );
+    // bench's own key names: `_tps` is per second, the steady summary in seconds.
+    assert!(stdout.contains("64.6/s → 80.6/s"), "{stdout}");
+    assert!(stdout.contains("4.12s → 5.78s"), "{stdout}");
 }
 
 #[test]

@@ -93,9 +93,15 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// From a `bench` key's suffix: `_per_s`, `_s`, `_bytes`, `_rate`/`_accuracy`.
+    /// From a dotted `bench` key: its last segment's suffix (`_per_s`/`_tps`
+    /// per second, `_s` seconds, `_bytes`); the steady-state summary's
+    /// mean/min/median/max are seconds.
     fn of_key(key: &str) -> Self {
-        if key.ends_with("_per_s") || key.ends_with("tok_s") {
+        let (parent, key) = key.rsplit_once('.').unwrap_or(("", key));
+        if parent.ends_with("steady_summary") && ["mean", "min", "median", "max"].contains(&key) {
+            return Self::Seconds;
+        }
+        if key.ends_with("_per_s") || key.ends_with("tok_s") || key.ends_with("_tps") {
             Self::PerSecond
         } else if key.ends_with("_s") {
             Self::Seconds
@@ -491,10 +497,9 @@ fn optional_rows(files: &[Loaded]) -> Vec<MetricRow> {
         })
         .collect();
     for key in keys {
-        let last = key.rsplit('.').next().unwrap_or(&key);
         rows.push(MetricRow {
             label: humanize(&key),
-            unit: Unit::of_key(last),
+            unit: Unit::of_key(&key),
             values: leaves
                 .iter()
                 .map(|m| m.get(&key).copied().map(Cell::number))
