@@ -98,3 +98,63 @@ impl Targets {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::Timed;
+
+    fn metrics(load_s: f64, peak: u64) -> BenchMetrics {
+        let t = Timed {
+            total_s: 1.0,
+            time_to_first_token_s: 0.5,
+            prompt_tokens: 10,
+            generated_tokens: 5,
+            prompt_tps: 20.0,
+            generation_tps: 10.0,
+        };
+        BenchMetrics {
+            disk_bytes: 21_010_000_000,
+            load_s,
+            active_memory_after_load_bytes: 19_550_000_000,
+            peak_memory_bytes: peak,
+            benchmark_query: "protocol/protocol-usage".into(),
+            warmup_s: 8.24,
+            warmup: t.clone(),
+            steady: vec![t.clone(), t.clone(), t],
+            steady_avg_s: 2.36,
+            steady_summary: None,
+            steady_outputs_identical: true,
+            mean_ttft_s: 0.5,
+            mean_generation_tps: 10.0,
+            mean_prompt_tps: 20.0,
+        }
+    }
+
+    #[test]
+    fn punies_shipped_targets_pass_and_fail_on_its_own_numbers() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/targets/punie.toml");
+        let t = Targets::load(&path).unwrap();
+        // Punie's baseline: 6.46 s load, 19.55 GB — all within its targets.
+        let ok = t.check(&metrics(6.46, 19_550_000_000), Some(1.0));
+        assert_eq!(ok.len(), 6);
+        assert!(ok.iter().all(|c| c.pass), "{ok:?}");
+        // The seed's 8.06 s load passes; a 26 GB peak or 99% accuracy does not.
+        let bad = t.check(&metrics(8.06, 26_000_000_000), Some(0.99));
+        let failed: Vec<&str> = bad.iter().filter(|c| !c.pass).map(|c| c.name).collect();
+        assert_eq!(failed, ["memory_gb", "accuracy"]);
+        assert!(bad[3].line().starts_with("FAIL memory_gb"));
+        // No scored query fails an accuracy target.
+        assert!(!t.check(&metrics(1.0, 1), None)[5].pass);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_the_list_of_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.toml");
+        std::fs::write(&p, "load_seconds = 3\n").unwrap();
+        let err = Targets::load(&p).unwrap_err();
+        assert!(err.contains("t.toml"), "{err}");
+        assert!(err.contains("keys are load_s, warmup_s"), "{err}");
+    }
+}
