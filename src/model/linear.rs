@@ -84,6 +84,11 @@ impl Linear {
 
     pub fn forward(&self, x: &Array) -> Result<Array, Error> {
         let (y, bias) = match self {
+            // x·Wᵀ + b in one fused op, as nn.Linear does.
+            Linear::Dense {
+                weight,
+                bias: Some(b),
+            } => return Ok(ops::addmm(b, x, weight.t(), None, None)?),
             Linear::Dense { weight, bias } => (ops::matmul(x, weight.t())?, bias),
             Linear::Quantized {
                 weight,

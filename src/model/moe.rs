@@ -6,7 +6,7 @@ use super::config::{ModelConfig, QuantSpec};
 use super::linear::{packed_cols, quant_spec, Linear};
 use super::weights::Weights;
 use super::Error;
-use mlx_rs::{nn, ops, Array};
+use mlx_rs::{ops, Array};
 
 /// One stacked expert projection.
 enum SwitchLinear {
@@ -137,7 +137,7 @@ impl SparseMoe {
     fn glu(&self, x: &Array, idx: &Array, sorted: bool) -> Result<Array, Error> {
         let up = self.up_proj.forward(x, idx, sorted)?;
         let gate = self.gate_proj.forward(x, idx, sorted)?;
-        let h = ops::multiply(nn::silu(gate)?, up)?;
+        let h = super::mlp::swiglu(&gate, &up)?;
         self.down_proj.forward(&h, idx, sorted)
     }
 }
