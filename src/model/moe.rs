@@ -6,6 +6,7 @@ use super::config::{ModelConfig, QuantSpec};
 use super::linear::{packed_cols, quant_spec, Linear};
 use super::weights::Weights;
 use super::Error;
+use mlx_rs::ops::indexing::{Ellipsis, TryIndexOp};
 use mlx_rs::{ops, Array};
 
 /// One stacked expert projection.
@@ -102,9 +103,10 @@ impl SparseMoe {
     pub fn forward(&self, x: &Array) -> Result<Array, Error> {
         let gates = ops::softmax_axis(self.gate.forward(x)?, -1, true)?;
         let k = self.top_k;
+        // The top k: a slice (a view), not a gather with an index array that
+        // would be uploaded to the device for every layer of every token.
         let part = ops::argpartition_axis(&gates, -k, -1)?;
-        let last_k = Array::from_iter(self.num_experts - k..self.num_experts, &[k]);
-        let inds = part.take_axis(&last_k, -1)?;
+        let inds = part.try_index((Ellipsis, (self.num_experts - k)..))?;
         let mut scores = gates.take_along_axis(&inds, -1)?;
         if self.norm_topk_prob {
             scores = ops::divide(&scores, scores.sum_axis(-1, true)?)?;
