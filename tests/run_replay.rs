@@ -270,6 +270,26 @@ fn replay_run_scores_every_query_with_reasons() {
     );
 }
 
+/// A validator for schemas/results.schema.json.
+fn results_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/results.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// Where `results` breaks the results schema ("pointer: message" each).
+fn schema_errors(results: &Value) -> Vec<String> {
+    results_validator()
+        .iter_errors(results)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
 #[test]
 fn results_conform_to_the_results_schema() {
     let f = fixture();
@@ -286,21 +306,11 @@ fn results_conform_to_the_results_schema() {
         &f.root,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/results.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(f.root.join("out/results.json")).unwrap())
             .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&results)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
+    let validator = results_validator();
+    let errors = schema_errors(&results);
     assert!(errors.is_empty(), "{errors:#?}");
     // And the schema is not vacuous: a results file without its version fails.
     let mut broken = results.clone();
@@ -609,18 +619,7 @@ fn repeats_give_pass_hat_k_pass_at_k_and_flaky_queries() {
         .unwrap();
     assert_eq!(q0["strict"], true);
 
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/results.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&results)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
+    let errors = schema_errors(&results);
     assert!(errors.is_empty(), "{errors:#?}");
 
     // A missing repeat is a missing completion in that run, not a crash.

@@ -118,11 +118,7 @@ pub fn results(r: &RunResults) -> String {
         if !flaky.is_empty() {
             let _ = writeln!(out, "\n| flaky query | passes | runs |\n|---|---:|---|");
             for q in flaky {
-                let runs: String = q
-                    .strict
-                    .iter()
-                    .map(|&p| if p { '✓' } else { '✗' })
-                    .collect();
+                let runs = q.pattern();
                 let _ = writeln!(
                     out,
                     "| {}/{} | {}/{k} | {runs} |",

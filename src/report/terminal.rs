@@ -138,11 +138,7 @@ repeats: {k} runs (seed + 0..{})",
     let flaky: Vec<String> = rep
         .flaky()
         .map(|q| {
-            let runs: String = q
-                .strict
-                .iter()
-                .map(|&p| if p { '✓' } else { '✗' })
-                .collect();
+            let runs = q.pattern();
             format!("  {}/{} {runs} ({}/{k})", q.suite, q.id, q.passes())
         })
         .collect();

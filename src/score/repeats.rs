@@ -23,6 +23,14 @@ impl QueryRepeats {
     pub fn passes(&self) -> usize {
         self.strict.iter().filter(|&&p| p).count()
     }
+    /// The strict outcome of each run as ✓/✗, e.g. "✓✗✓".
+    pub fn pattern(&self) -> String {
+        self.strict
+            .iter()
+            .map(|&p| if p { '✓' } else { '✗' })
+            .collect()
+    }
+
     /// Same strict outcome and same verdict kind in every run.
     pub fn stable(&self) -> bool {
         self.strict.windows(2).all(|w| w[0] == w[1])
@@ -73,10 +81,14 @@ impl Repeats {
             })
             .unwrap_or_default();
         for run in runs {
+            let by_key: std::collections::HashMap<(&str, &str), (bool, Option<VerdictKind>)> = run
+                .iter()
+                .map(|(s, i, p, v)| ((s.as_str(), i.as_str()), (*p, *v)))
+                .collect();
             for q in &mut queries {
-                let hit = run.iter().find(|(s, i, _, _)| *s == q.suite && *i == q.id);
-                q.strict.push(hit.is_some_and(|h| h.2));
-                q.verdicts.push(hit.and_then(|h| h.3));
+                let hit = by_key.get(&(q.suite.as_str(), q.id.as_str()));
+                q.strict.push(hit.is_some_and(|h| h.0));
+                q.verdicts.push(hit.and_then(|h| h.1));
             }
         }
         let n = queries.len() as u64;
