@@ -2,7 +2,8 @@
 //! class of bad folder gives an error naming the file and the tensor or key.
 #![cfg(feature = "mlx")]
 
-use punie_eval::model::synth::{synthesize, Preset};
+use punie_eval::gguf::sink::FloatType;
+use punie_eval::model::synth::{synthesize, Preset, Spec};
 use punie_eval::model::{generate, Model};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,16 +25,18 @@ fn tokenizer_dir() -> PathBuf {
 }
 
 fn synth(arch: &str, bits: Option<i32>, out: &Path) -> PathBuf {
-    synthesize(
+    synth_as(arch, bits, FloatType::F32, out)
+}
+
+fn synth_as(arch: &str, bits: Option<i32>, dtype: FloatType, out: &Path) -> PathBuf {
+    let spec = Spec {
         arch,
-        Preset::Tiny,
+        preset: Preset::Tiny,
         bits,
-        7,
-        &tokenizer_dir(),
-        out,
-        &mut |_, _| {},
-    )
-    .unwrap()
+        dtype,
+        seed: 7,
+    };
+    synthesize(&spec, &tokenizer_dir(), out, &mut |_, _| {}).unwrap()
 }
 
 fn load_err(dir: &Path) -> String {
@@ -225,5 +228,76 @@ fn moe_sorted_prefill_matches_token_by_token_decoding() {
             .map(|(a, b)| (a - b).abs())
             .fold(0.0f32, f32::max);
         assert!(worst < 1e-3, "{bits:?}: max |Δlogit| {worst}");
+    }
+}
+
+/// `--dtype bf16` writes what mlx-lm's conversion of a bf16 checkpoint holds:
+/// packed weights as uint32, scales, biases and norms as bf16, and a model
+/// whose activations run in bf16.
+#[test]
+fn bf16_synthesized_model_stores_bf16_and_generates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = synth_as("qwen3_moe", Some(5), FloatType::BF16, &tmp.path().join("m"));
+    let cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["torch_dtype"], "bfloat16");
+    let mut seen = std::collections::BTreeMap::new();
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "safetensors") {
+            for (k, a) in mlx_rs::Array::load_safetensors(&p).unwrap() {
+                seen.insert(k, a.dtype());
+            }
+        }
+    }
+    let p = "model.layers.0";
+    use mlx_rs::Dtype::{Bfloat16, Uint32};
+    assert_eq!(seen[&format!("{p}.mlp.switch_mlp.up_proj.weight")], Uint32);
+    assert_eq!(
+        seen[&format!("{p}.mlp.switch_mlp.up_proj.scales")],
+        Bfloat16
+    );
+    assert_eq!(seen[&format!("{p}.mlp.gate.biases")], Bfloat16);
+    assert_eq!(seen[&format!("{p}.input_layernorm.weight")], Bfloat16);
+    assert_eq!(seen["model.norm.weight"], Bfloat16);
+    let mut m = Model::load(&dir).unwrap();
+    let logits = m
+        .forward_last(&[151644, 872, 198], &mut m.new_cache())
+        .unwrap();
+    assert_eq!(logits.dtype(), Bfloat16);
+    assert_eq!(
+        generate::greedy(&mut m, &[151644, 872, 198], 4)
+            .unwrap()
+            .len(),
+        4
+    );
+}
+
+/// `forward_last` runs the last layer's feed-forward on the last position
+/// only: its logits must equal the last row of the full forward, on both the
+/// one-graph (short) and the layer-by-layer (≥ 64 tokens) prefill paths.
+#[test]
+fn last_position_logits_equal_the_full_forwards_last_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    for arch in ["qwen3_moe", "llama"] {
+        let dir = synth(arch, Some(4), &tmp.path().join(arch));
+        let m = Model::load(&dir).unwrap();
+        for len in [5u32, 70] {
+            let prompt: Vec<u32> = (0..len).map(|i| 200 + 31 * i).collect();
+            let read = |a: mlx_rs::Array| {
+                let a = a.as_type::<f32>().unwrap();
+                a.eval().unwrap();
+                a.as_slice::<f32>().to_vec()
+            };
+            let last = read(m.forward_last(&prompt, &mut m.new_cache()).unwrap());
+            let all = read(m.forward(&prompt, &mut m.new_cache()).unwrap());
+            let tail = &all[all.len() - last.len()..];
+            let worst = last
+                .iter()
+                .zip(tail)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst < 1e-4, "{arch}, {len} tokens: max |Δlogit| {worst}");
+        }
     }
 }

@@ -29,6 +29,10 @@ enum ModelCommand {
         /// Quantize to MLX affine bits (group 64); MoE gates stay 8-bit.
         #[arg(long)]
         bits: Option<i32>,
+        /// Storage type of scales, biases, norms and unquantized weights:
+        /// f32, f16 or bf16 (what mlx-lm's converted checkpoints hold).
+        #[arg(long, default_value = "f32")]
+        dtype: String,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// Folder with tokenizer.json + tokenizer_config.json
@@ -63,10 +67,11 @@ pub fn run(args: Args) -> CliResult {
             arch,
             preset,
             bits,
+            dtype,
             seed,
             tokenizer,
             out,
-        } => synth(&arch, &preset, bits, seed, tokenizer, out),
+        } => synth(&arch, &preset, bits, &dtype, seed, tokenizer, out),
     }
 }
 
@@ -117,12 +122,7 @@ fn import(_f: PathBuf, _o: PathBuf, _b: Option<i32>, _d: &str) -> CliResult {
 #[cfg(feature = "mlx")]
 fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliResult {
     use crate::gguf::sink::{FloatType, TensorSink, Unquantized};
-    let float = match dtype {
-        "f32" => FloatType::F32,
-        "f16" => FloatType::F16,
-        "bf16" => FloatType::BF16,
-        other => return Err(format!("--dtype {other}: expected f32, f16 or bf16").into()),
-    };
+    let float = FloatType::parse(dtype)?;
     let model = crate::gguf::import::GgufModel::open(&file)?;
     let mut quant;
     let mut plain;
@@ -157,6 +157,7 @@ fn synth(
     _a: &str,
     _p: &str,
     _b: Option<i32>,
+    _d: &str,
     _s: u64,
     _t: Option<PathBuf>,
     _o: PathBuf,
@@ -169,14 +170,21 @@ fn synth(
     arch: &str,
     preset: &str,
     bits: Option<i32>,
+    dtype: &str,
     seed: u64,
     tokenizer: Option<PathBuf>,
     out: PathBuf,
 ) -> CliResult {
-    use crate::model::synth::{synthesize, Preset};
-    let preset = Preset::parse(preset)?;
+    use crate::model::synth::{synthesize, Preset, Spec};
+    let spec = Spec {
+        arch,
+        preset: Preset::parse(preset)?,
+        bits,
+        dtype: crate::gguf::sink::FloatType::parse(dtype)?,
+        seed,
+    };
     let tok = tokenizer.unwrap_or_else(|| crate::cache::cache_dir().join("assets/qwen3-tokenizer"));
-    let dir = synthesize(arch, preset, bits, seed, &tok, &out, &mut |done, total| {
+    let dir = synthesize(&spec, &tok, &out, &mut |done, total| {
         eprint!("\rwriting shard {done}/{total}");
     })?;
     eprintln!();

@@ -63,6 +63,16 @@ pub fn encode(values: &[f32], ty: FloatType) -> Vec<u8> {
 }
 
 impl FloatType {
+    /// `f32`, `f16` or `bf16` (the CLI's `--dtype`).
+    pub fn parse(s: &str) -> Result<FloatType, String> {
+        match s {
+            "f32" => Ok(FloatType::F32),
+            "f16" => Ok(FloatType::F16),
+            "bf16" => Ok(FloatType::BF16),
+            other => Err(format!("--dtype {other}: expected f32, f16 or bf16")),
+        }
+    }
+
     pub fn dtype(self) -> Dtype {
         match self {
             FloatType::F32 => Dtype::F32,

@@ -98,10 +98,18 @@ impl Decoder {
         // (peak 1.6x mlx-lm's on a 2k-token prompt of Qwen3-30B-A3B).
         let per_layer_eval = ids.shape()[1] >= PER_LAYER_EVAL_TOKENS
             && std::env::var_os("PUNIE_ONE_GRAPH_PREFILL").is_none();
-        for (layer, lc) in self.layers.iter().zip(cache.layers.iter_mut()) {
+        let l = ids.shape()[1];
+        let n = self.layers.len();
+        for (i, (layer, lc)) in self.layers.iter().zip(cache.layers.iter_mut()).enumerate() {
             let a = fast::rms_norm(&h, Some(&layer.input_layernorm), self.eps)?;
             let r = layer.self_attn.forward(&a, lc, offset)?;
             h = ops::add(&h, &r)?;
+            if last_only && l > 1 && i + 1 == n {
+                // Past the last attention (whose keys and values the cache
+                // needs for every position) only the last position reaches
+                // the logits: the last feed-forward runs on one row, not L.
+                h = h.take_axis(Array::from_slice(&[l - 1], &[1]), 1)?;
+            }
             let m = fast::rms_norm(&h, Some(&layer.post_attention_layernorm), self.eps)?;
             let r = match &layer.mlp {
                 FeedForward::Dense(mlp) => mlp.forward(&m)?,
@@ -112,13 +120,12 @@ impl Decoder {
                 h.eval()?;
             }
         }
-        let l = ids.shape()[1];
         cache.offset += l;
-        let h = if last_only && l > 1 {
-            h.take_axis(Array::from_slice(&[l - 1], &[1]), 1)?
-        } else {
-            h
-        };
+        let rows = h.shape()[1];
+        if last_only && rows > 1 {
+            // Only reached by a model without layers.
+            h = h.take_axis(Array::from_slice(&[rows - 1], &[1]), 1)?;
+        }
         let h = fast::rms_norm(&h, Some(&self.norm), self.eps)?;
         match &self.lm_head {
             Some(head) => head.forward(&h),

@@ -4,7 +4,8 @@
 //! shape for load, memory and speed benchmarks.
 
 use super::Error;
-use mlx_rs::{ops, random, Array};
+use crate::gguf::sink::FloatType;
+use mlx_rs::{ops, random, Array, Dtype};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,21 @@ impl Preset {
             ))),
         }
     }
+}
+
+/// What to synthesize.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec<'a> {
+    /// llama, qwen2, qwen3 or qwen3_moe.
+    pub arch: &'a str,
+    pub preset: Preset,
+    /// MLX affine bits (group 64); `None` = unquantized.
+    pub bits: Option<i32>,
+    /// Storage type of everything not packed: scales, biases, norms and
+    /// unquantized weights. Activations run in this type, so a speed
+    /// benchmark of a bf16 checkpoint needs a bf16 model.
+    pub dtype: FloatType,
+    pub seed: u64,
 }
 
 /// The config.json of a synthesized model.
@@ -161,15 +177,13 @@ fn tensors(cfg: &super::config::ModelConfig) -> Vec<Option<(String, Vec<i32>)>> 
 /// Writes a random model folder to `out` (via a temp folder renamed at the
 /// end). `tokenizer_dir` holds tokenizer.json and tokenizer_config.json.
 pub fn synthesize(
-    arch: &str,
-    preset: Preset,
-    bits: Option<i32>,
-    seed: u64,
+    spec: &Spec,
     tokenizer_dir: &Path,
     out: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<PathBuf, Error> {
-    let cfg_map = config(arch, preset, bits)?;
+    let mut cfg_map = config(spec.arch, spec.preset, spec.bits)?;
+    cfg_map.insert("torch_dtype".into(), json!(spec.dtype.torch_name()));
     let cfg_text =
         serde_json::to_string_pretty(&cfg_map).map_err(|e| Error::Other(e.to_string()))?;
     let cfg = super::config::ModelConfig::parse(&cfg_text, Path::new("config.json"))?;
@@ -205,7 +219,7 @@ pub fn synthesize(
         move |e| Error::Io { path: p, source: e }
     };
     std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    let result = write_all(&cfg, &cfg_text, seed, tokenizer_dir, &tmp, progress);
+    let result = write_all(&cfg, &cfg_text, spec, tokenizer_dir, &tmp, progress);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
@@ -217,7 +231,7 @@ pub fn synthesize(
 fn write_all(
     cfg: &super::config::ModelConfig,
     cfg_text: &str,
-    seed: u64,
+    spec: &Spec,
     tokenizer_dir: &Path,
     dir: &Path,
     progress: &mut dyn FnMut(usize, usize),
@@ -231,7 +245,12 @@ fn write_all(
     std::fs::write(dir.join("generation_config.json"), gen.to_string())
         .map_err(io(dir.join("generation_config.json")))?;
 
-    random::seed(seed)?;
+    random::seed(spec.seed)?;
+    let dtype = match spec.dtype {
+        FloatType::F32 => Dtype::Float32,
+        FloatType::F16 => Dtype::Float16,
+        FloatType::BF16 => Dtype::Bfloat16,
+    };
     let list = tensors(cfg);
     let layers = list.iter().filter(|t| t.is_none()).count();
     // One shard per layer keeps memory bounded by one layer's weights.
@@ -243,10 +262,12 @@ fn write_all(
         };
         let shard = shards.last_mut().expect("at least one shard");
         if name.contains("norm") {
-            shard.insert(name, ops::ones::<f32>(&shape)?);
+            shard.insert(name, ops::ones::<f32>(&shape)?.as_dtype(dtype)?);
             continue;
         }
-        let w = random::normal::<f32>(&shape[..], 0.0, 0.02, None)?;
+        // Quantized from weights already in `dtype`, as mlx-lm converts a
+        // bf16 checkpoint: scales and biases come out in that type.
+        let w = random::normal::<f32>(&shape[..], 0.0, 0.02, None)?.as_dtype(dtype)?;
         let module = name.trim_end_matches(".weight");
         let quant = if name.ends_with(".weight") && shape[shape.len() - 1] % 64 == 0 {
             cfg.quantization.for_module(module)

@@ -47,7 +47,14 @@ impl Weights {
         let mut tensors = HashMap::new();
         for file in files {
             check_safetensors_header(&file)?;
-            let arrays = Array::load_safetensors(&file).map_err(|e| Error::Weights {
+            // On the default device's stream, as Python's `mx.load`: mlx-rs
+            // would load on the CPU stream, and on CUDA the weights then sat
+            // in host-side unified memory, migrated page by page on their
+            // first use — the first prefill ran 1.5x (experts) to 5x (dense
+            // projections) slower per kernel than mlx-lm's (BENCHMARKS.md).
+            let stream = mlx_rs::Stream::new();
+            let arrays = mlx_rs::with_stream(&stream, || Array::load_safetensors(&file));
+            let arrays = arrays.map_err(|e| Error::Weights {
                 path: file.clone(),
                 msg: format!("cannot read safetensors: {e}"),
             })?;
