@@ -6,35 +6,9 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn punie(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
-
-fn tokenizer_dir() -> PathBuf {
-    let st = Command::new("bash")
-        .arg(repo("scripts/fetch-qwen3-tokenizer.sh"))
-        .output()
-        .unwrap();
-    assert!(st.status.success(), "{}", text(&st.stderr));
-    PathBuf::from(text(&st.stdout).trim())
-}
+mod cli_support;
+use cli_support::{punie, repo, text, tokenizer_dir};
 
 fn synth(dir: &Path, arch: &str, bits: Option<&str>, name: &str) -> PathBuf {
     let out = dir.join(name);

@@ -3,8 +3,10 @@
 //! McNemar test, flips, side-by-side tables, bench metrics, refusals.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+
+mod cli_support;
+use cli_support::{punie, text};
 
 /// 14 queries that all want a direct answer: a direct answer passes, a tool
 /// call fails, so each transcript line decides pass or fail.
@@ -39,18 +41,6 @@ fn transcripts(pass: &[u32], secs: f64) -> String {
                 + "\n"
         })
         .collect()
-}
-
-fn punie(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 struct Fixture {

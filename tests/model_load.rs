@@ -6,23 +6,9 @@ use punie_eval::gguf::sink::FloatType;
 use punie_eval::model::synth::{synthesize, Preset, Spec};
 use punie_eval::model::{generate, Model};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn tokenizer_dir() -> PathBuf {
-    let st = Command::new("bash")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scripts/fetch-qwen3-tokenizer.sh"
-        ))
-        .output()
-        .expect("run fetch-qwen3-tokenizer.sh");
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-    PathBuf::from(String::from_utf8(st.stdout).unwrap().trim())
-}
+mod cli_support;
+use cli_support::tokenizer_dir;
 
 fn synth(arch: &str, bits: Option<i32>, out: &Path) -> PathBuf {
     synth_as(arch, bits, FloatType::F32, out)

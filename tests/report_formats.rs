@@ -4,8 +4,10 @@
 //! when) queries were timed, Markdown tables, `--report FORMAT:FILE`.
 
 use punie_eval::report::{self, Format, ReportSpec, RunResults};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+
+mod cli_support;
+use cli_support::punie;
 
 const PACK: &str = r#"
 [pack]
@@ -61,14 +63,6 @@ fn transcripts(timed: bool) -> String {
             t(0.5),
         )
         + &line("explain", "Ruff checks Python code for lint violations.", t(2.25))
-}
-
-fn punie(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
 }
 
 struct Run {

@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod cli_support;
+use cli_support::{punie, text};
 
 const PACK: &str = r#"
 [pack]
@@ -106,18 +108,6 @@ fn fixture() -> Fixture {
     std::fs::write(root.join("mini.toml"), PACK).unwrap();
     std::fs::write(root.join("t.jsonl"), transcripts()).unwrap();
     Fixture { _dir: dir, root }
-}
-
-fn punie(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn query<'a>(results: &'a Value, id: &str) -> &'a Value {

