@@ -145,14 +145,7 @@ pub fn run(args: Args) -> CliResult {
 
     // Accuracy: every query of every suite once.
     backend.reuse_prefix = true;
-    let suites: Vec<SuiteRun<'_>> = packs
-        .iter()
-        .zip(&toolsets)
-        .map(|(pack, toolset)| SuiteRun {
-            pack,
-            toolset: Arc::clone(toolset),
-        })
-        .collect();
+    let suites = SuiteRun::zip(&packs, &toolsets);
     let total: usize = packs.iter().map(|p| p.pack.queries.len()).sum();
     let bar = super::run::progress_bar(total as u64 * u64::from(args.repeats));
     let mut classify_with = |si: usize, text: &str| classify(text, &toolsets[si]);

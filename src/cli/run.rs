@@ -78,14 +78,7 @@ pub fn run(args: Args) -> CliResult {
             p.pack.pack.generation.max_tokens = m;
         }
     }
-    let suites: Vec<SuiteRun<'_>> = packs
-        .iter()
-        .zip(&toolsets)
-        .map(|(pack, toolset)| SuiteRun {
-            pack,
-            toolset: Arc::clone(toolset),
-        })
-        .collect();
+    let suites = SuiteRun::zip(&packs, &toolsets);
     let mut backend = open_backend(&args)?;
 
     let out_dir = args.out.clone().unwrap_or_else(|| {

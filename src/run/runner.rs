@@ -20,6 +20,20 @@ pub struct SuiteRun<'a> {
     pub toolset: Arc<Toolset>,
 }
 
+impl<'a> SuiteRun<'a> {
+    /// One run per pack, each scored against the toolset at its index.
+    pub fn zip(packs: &'a [LoadedPack], toolsets: &[Arc<Toolset>]) -> Vec<SuiteRun<'a>> {
+        packs
+            .iter()
+            .zip(toolsets)
+            .map(|(pack, toolset)| SuiteRun {
+                pack,
+                toolset: Arc::clone(toolset),
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("suite {suite}, query {query}: the backend failed: {message}")]
