@@ -1,5 +1,6 @@
 //! Parity with the reference: for tiny random models of every supported
-//! architecture, unquantized and at 4, 5 and 8 bits, our logits match
+//! architecture, unquantized (f32), at 2, 3, 4, 5, 6 and 8 bits, and as bf16
+//! with 5-bit weights (the production checkpoint's form), our logits match
 //! mlx-lm's within float tolerance and 32 greedy tokens are identical.
 //!
 //! The set-up is part of the test: it installs the reference (MLX 0.32.2 +
@@ -25,15 +26,29 @@ const PROMPT: &[u32] = &[
     982, 262, 1173, 1956, 488, 220, 18, 340,
 ];
 const GREEDY_TOKENS: usize = 32;
-const VARIANTS: [&str; 4] = ["f32", "q4", "q5", "q8"];
+const VARIANTS: [&str; 8] = ["f32", "q2", "q3", "q4", "q5", "q6", "q8", "bf16-q5"];
 const ARCHS: [&str; 4] = ["qwen2", "qwen3", "qwen3_moe", "llama"];
 /// Both sides run MLX 0.32.2's CPU kernels; what may differ is op order and
 /// the BLAS behind dense matmul (ours links OpenBLAS, the wheel's Python uses
-/// its bundled reference BLAS). Measured: at most 1.3e-5 on logits of
+/// its bundled reference BLAS). Measured: at most 2.1e-5 on logits of
 /// magnitude ~10. A real bug (rope base, norm weights, a wrong quantization
 /// group or expert) moves them by 1e-2 or more; the self-check below shows
 /// that even 8-bit vs f32 is far above this bound.
 const LOGIT_ATOL: f32 = 2e-4;
+/// bf16 variants compute in bf16 (8 significant bits): at logits of
+/// magnitude 8-16 one rounding step is 2^-4, so a single op done in another
+/// order shows as 0.0625. Allowed: two steps. Measured: 0 (bit-identical,
+/// the same kernels in the same order); computing the same 5-bit model in
+/// f32 instead moves mlx-lm's own logits by 2.2-5.8 (self-check below).
+const BF16_LOGIT_ATOL: f32 = 0.125;
+
+fn tolerance(variant: &str) -> f32 {
+    if variant.starts_with("bf16") {
+        BF16_LOGIT_ATOL
+    } else {
+        LOGIT_ATOL
+    }
+}
 
 #[derive(Deserialize)]
 struct Reference {
@@ -238,9 +253,10 @@ fn check(case: &Case, arch: &str, variant: &str) -> Result<String, String> {
         .map_err(|e| format!("{name}: forward_logits: {e}"))?;
     let diff = if got.len() == want.len() {
         let d = max_abs_diff(&got, &want);
-        if d > LOGIT_ATOL {
+        let tol = tolerance(variant);
+        if d > tol {
             problems.push(format!(
-                "logits differ by up to {d:.3e} (tolerance {LOGIT_ATOL:.0e})"
+                "logits differ by up to {d:.3e} (tolerance {tol:.0e})"
             ));
         }
         d
@@ -313,6 +329,17 @@ fn parity(arch: &str) {
          the tolerance cannot tell them apart"
     );
     eprintln!("[parity] {arch}: mlx-lm f32 vs q8 logits differ by {q_gap:.2}: far above tolerance {LOGIT_ATOL:.0e}");
+    // The same for bf16: computing in bf16 instead of f32 (same 5-bit
+    // weights) moves the logits far more than the bf16 tolerance.
+    let q5_ref = case("q5").logits().unwrap_or_else(|e| panic!("{e}"));
+    let bf16_ref = case("bf16-q5").logits().unwrap_or_else(|e| panic!("{e}"));
+    let dtype_gap = max_abs_diff(&q5_ref, &bf16_ref);
+    assert!(
+        dtype_gap > 4.0 * BF16_LOGIT_ATOL,
+        "{arch}: mlx-lm's f32 and bf16 5-bit logits differ by only {dtype_gap:.2e}: \
+         the bf16 tolerance cannot tell them apart"
+    );
+    eprintln!("[parity] {arch}: mlx-lm q5 vs bf16-q5 logits differ by {dtype_gap:.2}: above bf16 tolerance {BF16_LOGIT_ATOL}");
 
     let _guard = mlx_lock();
     let mut failures = vec![];

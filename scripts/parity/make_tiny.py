@@ -3,7 +3,8 @@
 
 For each architecture (qwen2, qwen3, qwen3_moe, llama) it builds
 `mlx_lm.models.<arch>.Model(ModelArgs(...))` from a seeded `mx.random.seed`,
-then saves it unquantized (f32) and quantized at 4, 5 and 8 bits exactly the
+then saves it unquantized (f32), quantized at 2, 3, 4, 5, 6 and 8 bits, and
+as bf16 with 5-bit weights (the production checkpoint's form) exactly the
 way `mlx_lm.convert` does: `mlx_lm.utils.quantize_model` (with the model's own
 `quant_predicate`, so qwen3_moe's router gates become the 8-bit overrides that
 mlx-lm writes per module into config.json), `save_model`, `save_config` and
@@ -29,7 +30,7 @@ depends strongly on its context: greedy continuations then vary instead of
 repeating one token, and a broken KV cache or position would change them.
 
 Usage (with the parity venv's python, see setup-venv.sh):
-  make_tiny.py OUT [--tokenizer DIR] [--arch A ...] [--variant f32|q4|q5|q8 ...] [--reuse]
+  make_tiny.py OUT [--tokenizer DIR] [--arch A ...] [--variant f32|q2|…|q8|bf16-q5 ...] [--reuse]
 Writes OUT/<arch>-<variant>/ for each pair and prints a JSON summary (folder,
 bytes on disk, quantization) on stdout. With --reuse, a folder is kept when
 its stamp (OUT/.<arch>-<variant>.stamp: sha256 of this script, the tokenizer
@@ -128,7 +129,20 @@ CONFIGS = {
 ARCHS = list(CONFIGS)
 
 GROUP_SIZE = {"qwen2": 64, "qwen3": 64, "qwen3_moe": 32, "llama": 64}
-VARIANTS = {"f32": None, "q4": 4, "q5": 5, "q8": 8}
+# variant -> (bits or None, storage dtype). The bf16 variant is what
+# `mlx_lm.convert --dtype bfloat16` writes (the production model's form):
+# every float parameter cast first, so scales, biases and norms are bf16 and
+# the forward pass runs in bf16.
+VARIANTS = {
+    "f32": (None, "float32"),
+    "q2": (2, "float32"),
+    "q3": (3, "float32"),
+    "q4": (4, "float32"),
+    "q5": (5, "float32"),
+    "q6": (6, "float32"),
+    "q8": (8, "float32"),
+    "bf16-q5": (5, "bfloat16"),
+}
 
 # What the upstream checkpoint would ship beside config.json; convert copies it.
 GENERATION_CONFIG = {
@@ -204,7 +218,14 @@ def write(out: Path, arch: str, variant: str, tokenizer, stamp: str, reuse: bool
         return summary_of(dest, arch, variant)
     config = config_for(arch)
     model = build(arch, config)
-    bits = VARIANTS[variant]
+    bits, dtype = VARIANTS[variant]
+    if dtype != "float32":
+        # convert's cast: every floating parameter, before quantizing.
+        cast = getattr(mx, dtype)
+        model.update(tree_map_with_path(
+            lambda _, v: v.astype(cast) if mx.issubdtype(v.dtype, mx.floating) else v,
+            model.parameters()))
+        config = dict(config, torch_dtype=dtype)
     if bits is not None:
         model, config = mlx_lm_utils().quantize_model(model, config, GROUP_SIZE[arch], bits)
     tmp = out / f".{arch}-{variant}.tmp"
