@@ -287,3 +287,34 @@ fn last_position_logits_equal_the_full_forwards_last_row() {
         }
     }
 }
+
+/// An unquantized bf16 MoE cannot run on MLX's CPU backend (its gathered
+/// expert matmul is f32-only): the load says so, naming the file and the
+/// tensor, instead of MLX failing at the first token. On a GPU it runs.
+#[test]
+fn unquantized_bf16_experts_on_cpu_are_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = synth_as("qwen3_moe", None, FloatType::BF16, &tmp.path().join("m"));
+    let on_cpu = matches!(
+        mlx_rs::Device::try_default().unwrap().get_type().unwrap(),
+        mlx_rs::DeviceType::Cpu
+    );
+    if !on_cpu {
+        let mut m = Model::load(&dir).unwrap();
+        assert_eq!(
+            generate::greedy(&mut m, &[151644, 872], 2).unwrap().len(),
+            2
+        );
+        return;
+    }
+    let e = load_err(&dir);
+    for want in [
+        ".safetensors",
+        "switch_mlp.gate_proj.weight",
+        "Bfloat16",
+        "float32",
+        "--bits",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in: {e}");
+    }
+}

@@ -7,7 +7,7 @@ use super::linear::{packed_cols, quant_spec, Linear};
 use super::weights::Weights;
 use super::Error;
 use mlx_rs::ops::indexing::{Ellipsis, TryIndexOp};
-use mlx_rs::{ops, Array};
+use mlx_rs::{ops, Array, Dtype};
 
 /// One stacked expert projection.
 enum SwitchLinear {
@@ -30,9 +30,26 @@ impl SwitchLinear {
         out_dim: i32,
     ) -> Result<SwitchLinear, Error> {
         Ok(match quant_spec(w, cfg, p)? {
-            None => SwitchLinear::Dense(
-                w.take(&format!("{p}.weight"), Some(&[experts, out_dim, in_dim]))?,
-            ),
+            None => {
+                let key = format!("{p}.weight");
+                let file = w.file_of(&key);
+                let weight = w.take(&key, Some(&[experts, out_dim, in_dim]))?;
+                if weight.dtype() != Dtype::Float32 && on_cpu() {
+                    // Caught here rather than as MLX's bare "[GatherMM::eval]
+                    // Currently only supports float32" at the first token.
+                    return Err(Error::Weights {
+                        path: file,
+                        msg: format!(
+                            "tensor \"{key}\" holds unquantized experts as {:?}, and MLX's CPU \
+                             backend multiplies gathered experts only in float32; fix: quantize \
+                             the model (`mlx_lm.convert -q`, `model synth --bits N`), store the \
+                             experts as float32, or run on a GPU",
+                            weight.dtype()
+                        ),
+                    });
+                }
+                SwitchLinear::Dense(weight)
+            }
             Some(spec) => {
                 let groups = in_dim / spec.group_size;
                 SwitchLinear::Quantized {
@@ -72,6 +89,13 @@ impl SwitchLinear {
             )?,
         })
     }
+}
+
+/// Whether arrays are computed on the CPU (the default device).
+fn on_cpu() -> bool {
+    mlx_rs::Device::try_default()
+        .and_then(|d| d.get_type())
+        .is_ok_and(|t| matches!(t, mlx_rs::DeviceType::Cpu))
 }
 
 pub struct SparseMoe {

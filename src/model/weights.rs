@@ -113,6 +113,14 @@ impl Weights {
         Ok(a)
     }
 
+    /// The safetensors file that holds `key` (for error messages).
+    pub fn file_of(&self, key: &str) -> PathBuf {
+        self.tensors
+            .get(key)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_else(|| self.dir.clone())
+    }
+
     pub fn take_opt(&mut self, key: &str) -> Option<Array> {
         self.tensors.remove(key).map(|(a, _)| a)
     }
