@@ -4,7 +4,10 @@ use super::config::ModelConfig;
 use super::linear::Linear;
 use super::weights::Weights;
 use super::Error;
+use mlx_rs::error::Exception;
+use mlx_rs::transforms::compile::compile;
 use mlx_rs::{ops, Array};
+use std::cell::RefCell;
 
 pub struct Mlp {
     gate_proj: Linear,
@@ -30,9 +33,16 @@ impl Mlp {
 
 /// silu(gate) * x as one fused kernel (compiled, shape-independent), as
 /// mlx-lm's `swiglu`: unfused it is three passes over the widest activation
-/// of the block.
+/// of the block. Compiled once per thread: each `compile` call is a new
+/// function to MLX (a fresh id), which would trace and fuse it again on
+/// every layer of every token.
 pub fn swiglu(gate: &Array, x: &Array) -> Result<Array, Error> {
-    let f = |(g, x): (&Array, &Array)| ops::multiply(ops::multiply(g, ops::sigmoid(g)?)?, x);
-    let mut compiled = mlx_rs::transforms::compile::compile(f, true);
-    Ok(compiled((gate, x))?)
+    type Swiglu = Box<dyn for<'a> FnMut((&'a Array, &'a Array)) -> Result<Array, Exception>>;
+    thread_local! {
+        static COMPILED: RefCell<Swiglu> = RefCell::new(Box::new(compile(
+            |(g, x): (&Array, &Array)| ops::multiply(ops::multiply(g, ops::sigmoid(g)?)?, x),
+            true,
+        )));
+    }
+    Ok(COMPILED.with(|c| (c.borrow_mut())((gate, x)))?)
 }
