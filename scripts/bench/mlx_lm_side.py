@@ -4,7 +4,8 @@
       one generation in a fresh process, EOS ignored; prints one JSON line
       with the same keys `punie-eval generate --json` reports.
   mlx_lm_side.py table OURS.jsonl REF.jsonl
-      medians of each side and their ratio, as a Markdown table.
+      medians of each side and their ratio, as a Markdown table, then every
+      run's prefill and decode speed in order.
 """
 import argparse
 import json
@@ -82,6 +83,12 @@ def table(args):
         fmt = (lambda x: f"{x:.0f}") if unit == "" else (lambda x: f"{x:.2f} {unit}" if unit in ("s", "GB") else f"{x:.1f} {unit}")
         ratio = "" if higher_better is None or b == 0 else f"{a / b:.2f}×"
         print(f"| {label} | {fmt(a)} | {fmt(b)} | {ratio} |")
+    # Every run, in order: the spread behind each median (decode swings by
+    # ±25% between processes on a GPU, so a ratio alone hides too much).
+    print()
+    for label, key in (("Prefill tok/s", "prompt_tps"), ("Decode tok/s", "generation_tps")):
+        for side, runs in (("punie-eval", ours), ("mlx-lm", ref)):
+            print(f"{label}, {side}: " + ", ".join(f"{r[key]:.1f}" for r in runs))
 
 
 def main():
