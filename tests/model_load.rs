@@ -318,3 +318,49 @@ fn unquantized_bf16_experts_on_cpu_are_refused_with_the_fix() {
         assert!(e.contains(want), "missing {want:?} in: {e}");
     }
 }
+
+/// The run backend reuses a cache across queries: cloned, trimmed to the
+/// shared prefix, continued with the next prompt. That must generate exactly
+/// what a fresh cache does — on both prefill paths and for a prefix cut
+/// inside the previous query's generated tokens.
+#[test]
+fn a_trimmed_shared_prefix_cache_generates_what_a_fresh_cache_does() {
+    use punie_eval::model::generate::{generate, GenerateOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    for arch in ["qwen3_moe", "qwen2"] {
+        let dir = synth(arch, Some(4), &tmp.path().join(arch));
+        let m = Model::load(&dir).unwrap();
+        let opts = GenerateOptions {
+            max_tokens: 8,
+            ..Default::default()
+        };
+        for (shared, first_len, second_len) in [(6usize, 20u32, 12u32), (70, 90, 100)] {
+            let first: Vec<u32> = (0..first_len).map(|i| 300 + 7 * i).collect();
+            let mut second: Vec<u32> = first[..shared].to_vec();
+            second.extend((0..second_len).map(|i| 5000 + 11 * i));
+            let fresh = generate(&m, &second, &opts, &mut m.new_cache(), &mut |_| true)
+                .unwrap()
+                .0;
+            // The previous query: its prompt and generated tokens are cached.
+            let mut held = m.new_cache();
+            generate(&m, &first, &opts, &mut held, &mut |_| true).unwrap();
+            let mut reused = held.clone();
+            reused.trim(shared as i32).unwrap();
+            let again = generate(&m, &second, &opts, &mut reused, &mut |_| true)
+                .unwrap()
+                .0;
+            assert_eq!(again, fresh, "{arch}, shared prefix {shared}");
+            // The held cache is untouched by its clone's use: continuing it
+            // from its own prompt gives its first answer again.
+            let mut back = held.clone();
+            back.trim(first.len() as i32 - 1).unwrap();
+            let replay = generate(&m, &first, &opts, &mut back, &mut |_| true)
+                .unwrap()
+                .0;
+            let original = generate(&m, &first, &opts, &mut m.new_cache(), &mut |_| true)
+                .unwrap()
+                .0;
+            assert_eq!(replay, original, "{arch}: the held cache changed");
+        }
+    }
+}
