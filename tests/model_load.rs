@@ -25,6 +25,20 @@ fn synth_as(arch: &str, bits: Option<i32>, dtype: FloatType, out: &Path) -> Path
     synthesize(&spec, &tokenizer_dir(), out, &mut |_, _| {}).unwrap()
 }
 
+/// Logits as f32 values, evaluated.
+fn to_f32(a: mlx_rs::Array) -> Vec<f32> {
+    let a = a.as_type::<f32>().unwrap();
+    a.eval().unwrap();
+    a.as_slice::<f32>().to_vec()
+}
+
+fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max)
+}
+
 fn load_err(dir: &Path) -> String {
     match Model::load(dir) {
         Ok(_) => panic!("{} loaded but should not", dir.display()),
@@ -196,23 +210,14 @@ fn moe_sorted_prefill_matches_token_by_token_decoding() {
         let dir = synth("qwen3_moe", bits, &tmp.path().join(format!("m{bits:?}")));
         let m = Model::load(&dir).unwrap();
         let prompt: Vec<u32> = (0..40).map(|i| 100 + 37 * i).collect(); // 40 × top-2 = 80 rows
-        let read = |a: mlx_rs::Array| {
-            let a = a.as_type::<f32>().unwrap();
-            a.eval().unwrap();
-            a.as_slice::<f32>().to_vec()
-        };
-        let whole = read(m.forward_last(&prompt, &mut m.new_cache()).unwrap());
+        let whole = to_f32(m.forward_last(&prompt, &mut m.new_cache()).unwrap());
         let mut cache = m.new_cache();
         let mut last = Vec::new();
         for &t in &prompt {
-            last = read(m.forward_last(&[t], &mut cache).unwrap());
+            last = to_f32(m.forward_last(&[t], &mut cache).unwrap());
         }
         assert_eq!(whole.len(), last.len());
-        let worst = whole
-            .iter()
-            .zip(&last)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
+        let worst = max_abs_diff(&whole, &last);
         assert!(worst < 1e-3, "{bits:?}: max |Δlogit| {worst}");
     }
 }
@@ -270,19 +275,10 @@ fn last_position_logits_equal_the_full_forwards_last_row() {
         let m = Model::load(&dir).unwrap();
         for len in [5u32, 70] {
             let prompt: Vec<u32> = (0..len).map(|i| 200 + 31 * i).collect();
-            let read = |a: mlx_rs::Array| {
-                let a = a.as_type::<f32>().unwrap();
-                a.eval().unwrap();
-                a.as_slice::<f32>().to_vec()
-            };
-            let last = read(m.forward_last(&prompt, &mut m.new_cache()).unwrap());
-            let all = read(m.forward(&prompt, &mut m.new_cache()).unwrap());
+            let last = to_f32(m.forward_last(&prompt, &mut m.new_cache()).unwrap());
+            let all = to_f32(m.forward(&prompt, &mut m.new_cache()).unwrap());
             let tail = &all[all.len() - last.len()..];
-            let worst = last
-                .iter()
-                .zip(tail)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0f32, f32::max);
+            let worst = max_abs_diff(&last, tail);
             assert!(worst < 1e-4, "{arch}, {len} tokens: max |Δlogit| {worst}");
         }
     }
