@@ -119,3 +119,40 @@ pub fn info() -> RuntimeInfo {
         blas_library: library_of(c"cblas_sgemm"),
     }
 }
+
+/// Waits until every operation queued on the default CPU and GPU streams has
+/// finished. Generation queues the next token's forward pass before it reads
+/// the current one (as mlx-lm does), so a stop leaves one pass in flight.
+/// Nothing may be in flight when the process exits: on Linux MLX's CPU
+/// stream runs matmuls through OpenBLAS, whose exit-time destructor
+/// (`gotoblas_quit` → `blas_thread_shutdown_`) marks each worker's queue with
+/// -1 and joins it; a worker still busy with our matmul then overwrites that
+/// mark with 0 when its job ends, goes to sleep, and the join waits forever
+/// (OpenBLAS 0.3.21 `driver/others/blas_server.c`). Waiting here first is
+/// what makes exit deterministic; it also keeps one query's leftover work
+/// out of the next query's timings.
+pub fn quiesce() {
+    // SAFETY: streams are created and freed here; synchronize only waits.
+    // Errors (no GPU on this backend) are reported by MLX's error handler
+    // as a non-zero return and ignored: there is then nothing to wait for.
+    unsafe {
+        mlx_sys::mlx_synchronize_default();
+        let cpu = mlx_sys::mlx_default_cpu_stream_new();
+        mlx_sys::mlx_synchronize(cpu);
+        mlx_sys::mlx_stream_free(cpu);
+        if gpu_available() {
+            let gpu = mlx_sys::mlx_default_gpu_stream_new();
+            mlx_sys::mlx_synchronize(gpu);
+            mlx_sys::mlx_stream_free(gpu);
+        }
+    }
+}
+
+/// Calls [`quiesce`] when dropped: on every return, early ones included.
+pub struct QuiesceOnDrop;
+
+impl Drop for QuiesceOnDrop {
+    fn drop(&mut self) {
+        quiesce();
+    }
+}

@@ -60,6 +60,10 @@ pub fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
     };
+    // Whatever the outcome, no MLX work may still run when the process
+    // exits (OpenBLAS's exit handler deadlocks on it: runtime::quiesce).
+    #[cfg(feature = "mlx")]
+    crate::runtime::quiesce();
     match result {
         Ok(code) => code,
         Err(e) => {

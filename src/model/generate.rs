@@ -78,6 +78,9 @@ pub fn generate(
             "empty prompt: nothing to generate from".into(),
         ));
     }
+    // A stop leaves the queued next forward pass in flight; never return
+    // (early returns included) with work running (see runtime::quiesce).
+    let _drain = crate::runtime::QuiesceOnDrop;
     let start = Instant::now();
     let cached = cache.offset.max(0) as usize;
     if cached >= prompt.len() {
@@ -161,6 +164,9 @@ pub fn generate(
             logits = model.forward_last(&[tok], cache)?;
         }
     }
+    // The pass queued past a stop is part of this query's cost: wait for it
+    // here rather than let it run into the next query's timings.
+    crate::runtime::quiesce();
     let total = start.elapsed().as_secs_f64();
     let n = out.len();
     let stats = GenerationStats {
