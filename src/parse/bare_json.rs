@@ -13,9 +13,20 @@ pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) -> bool {
     if !(text.starts_with('{') || text.starts_with('[')) {
         return false;
     }
+    // `[TOOL_CALLS][…]` and other bracketed markers are not JSON: left to
+    // the wrapper detector.
+    let second = text[1..].trim_start().chars().next();
+    if text.starts_with('[')
+        && !second
+            .is_some_and(|c| matches!(c, '{' | '[' | '"' | ']' | '-' | '0'..='9' | 't' | 'f' | 'n'))
+    {
+        return false;
+    }
+    let tools = out.toolset;
+    let known = |name: &str| Collector::known(tools, name);
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     match stream.next() {
-        Some(Ok(value)) => match json_call::interpret(value, CallFormat::BareJson) {
+        Some(Ok(value)) => match json_call::interpret(value, CallFormat::BareJson, &known) {
             Ok(Some(calls)) => {
                 if !text[stream.byte_offset()..].trim().is_empty() {
                     out.notes.push("prose follows the JSON call".to_string());

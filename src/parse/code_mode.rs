@@ -402,6 +402,16 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// A whole text that is one Python literal (`{'k': 'v'}`, `True`, `None`,
+/// `['a', 'b']`, tuples) → JSON; `None` when it is anything else.
+pub(crate) fn python_literal(text: &str) -> Option<Value> {
+    if nesting(text) > MAX_NESTING {
+        return None;
+    }
+    let parsed = ruff_python_parser::parse_expression(text.trim()).ok()?;
+    literal(parsed.expr())
+}
+
 /// Python literal → JSON; `None` when it is not a literal.
 fn literal(expr: &Expr) -> Option<Value> {
     match expr {
@@ -409,9 +419,12 @@ fn literal(expr: &Expr) -> Option<Value> {
         Expr::BooleanLiteral(b) => Some(Value::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Value::Null),
         Expr::NumberLiteral(n) => match &n.value {
-            ast::Number::Int(i) => match i.as_i64() {
-                Some(v) => Some(Value::from(v)),
-                None => Number::from_f64(i.to_string().parse::<f64>().ok()?).map(Value::Number),
+            // Exact up to u64::MAX; only larger integers become floats.
+            ast::Number::Int(i) => match (i.as_i64(), i.as_u64()) {
+                (Some(v), _) => Some(Value::from(v)),
+                (None, Some(v)) => Some(Value::from(v)),
+                _ => Number::from_f64(i.to_string().replace('_', "").parse::<f64>().ok()?)
+                    .map(Value::Number),
             },
             ast::Number::Float(f) => Number::from_f64(*f).map(Value::Number),
             ast::Number::Complex { .. } => None,
@@ -420,7 +433,15 @@ fn literal(expr: &Expr) -> Option<Value> {
             let inner = literal(&u.operand)?;
             match u.op {
                 ast::UnaryOp::USub => match inner.as_number()? {
-                    n if n.is_i64() => Some(Value::from(-n.as_i64()?)),
+                    n if n.is_i64() || n.is_u64() => {
+                        let v = n
+                            .as_i64()
+                            .map_or_else(|| n.as_u64().map(i128::from), |v| Some(i128::from(v)))?;
+                        match i64::try_from(-v) {
+                            Ok(neg) => Some(Value::from(neg)),
+                            Err(_) => Number::from_f64(-(v as f64)).map(Value::Number),
+                        }
+                    }
                     n => Number::from_f64(-n.as_f64()?).map(Value::Number),
                 },
                 ast::UnaryOp::UAdd if inner.is_number() => Some(inner),

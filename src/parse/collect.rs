@@ -26,6 +26,11 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// A tool of the toolset, or its code-mode wrapper.
+    pub fn known(toolset: &Toolset, name: &str) -> bool {
+        toolset.contains(name) || toolset.code_mode().is_some_and(|c| c.tool == name)
+    }
+
     /// Adds a protocol-level call. A call to the code-mode wrapper is
     /// unpacked into the calls its Python makes.
     pub fn add(&mut self, raw: RawCall) {

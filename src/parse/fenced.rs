@@ -60,14 +60,32 @@ pub(crate) fn split(text: &str) -> (Vec<Fence<'_>>, String) {
     (fences, prose)
 }
 
-/// JSON fences: calls, or broken calls.
+/// JSON fences: calls, or broken calls. A fence labelled otherwise
+/// (```` ```xml ````, ```` ```tool_call ````…) whose whole body is a JSON
+/// call is a call too (noted); its JSON that does not parse is left to the
+/// other detectors.
 pub(crate) fn parse_json(fences: &[Fence<'_>], out: &mut Collector<'_>) {
     for fence in fences {
         let body = fence.body.trim();
-        let jsonish = matches!(fence.lang.as_str(), "json" | "jsonc" | "json5" | "")
-            && (body.starts_with('{') || body.starts_with('['));
-        if jsonish {
+        if !(body.starts_with('{') || body.starts_with('[')) {
+            continue;
+        }
+        if matches!(fence.lang.as_str(), "json" | "jsonc" | "json5" | "") {
             json_fence(fence, body, out);
+        } else if let Ok(value) = serde_json::from_str(body) {
+            let tools = out.toolset;
+            let known = |name: &str| Collector::known(tools, name);
+            match json_call::interpret(value, CallFormat::FencedJson, &known) {
+                Ok(Some(calls)) => {
+                    out.notes.push(format!(
+                        "JSON tool call in a ```{} fence (not ```json)",
+                        fence.lang
+                    ));
+                    calls.into_iter().for_each(|c| out.add(c));
+                }
+                Ok(None) => {}
+                Err(e) => out.broken.push(format!("```{} fence: {e}", fence.lang)),
+            }
         }
     }
 }
@@ -85,8 +103,10 @@ pub(crate) fn python_calls(fences: &[Fence<'_>], toolset: &Toolset) -> Vec<Strin
 }
 
 fn json_fence(fence: &Fence<'_>, body: &str, out: &mut Collector<'_>) {
+    let tools = out.toolset;
+    let known = |name: &str| Collector::known(tools, name);
     match serde_json::from_str(body) {
-        Ok(value) => match json_call::interpret(value, CallFormat::FencedJson) {
+        Ok(value) => match json_call::interpret(value, CallFormat::FencedJson, &known) {
             Ok(Some(calls)) => {
                 if !fence.closed {
                     out.notes.push("```json fence is not closed".to_string());

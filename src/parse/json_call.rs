@@ -12,17 +12,28 @@ pub(crate) struct RawCall {
     pub format: CallFormat,
 }
 
+/// Keys a zero-argument call (`{"name": "get_time"}`) may carry beside
+/// its name.
+const NAME_ONLY_KEYS: &[&str] = &["name", "type", "id"];
+
 /// `Ok(None)`: the value is not a tool call (e.g. a JSON answer).
 /// `Err`: it is a call, but a broken one (what broke).
-pub(crate) fn interpret(value: Value, plain: CallFormat) -> Result<Option<Vec<RawCall>>, String> {
+/// `zero_arg(name)`: whether `{"name": NAME}` with no `arguments` counts as
+/// a call with no arguments (always inside a call wrapper; elsewhere only
+/// for names of known tools, so that JSON data is not taken for a call).
+pub(crate) fn interpret(
+    value: Value,
+    plain: CallFormat,
+    zero_arg: &dyn Fn(&str) -> bool,
+) -> Result<Option<Vec<RawCall>>, String> {
     match value {
         Value::Array(items) => {
-            if items.is_empty() || !items.iter().all(is_call_shaped) {
+            if items.is_empty() || !items.iter().all(|i| is_call_shaped(i, zero_arg)) {
                 return Ok(None);
             }
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                if let Some(mut calls) = interpret(item, plain)? {
+                if let Some(mut calls) = interpret(item, plain, zero_arg)? {
                     out.append(&mut calls);
                 }
             }
@@ -35,7 +46,7 @@ pub(crate) fn interpret(value: Value, plain: CallFormat) -> Result<Option<Vec<Ra
                 };
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
-                    match interpret(item, CallFormat::OpenAi)? {
+                    match interpret(item, CallFormat::OpenAi, zero_arg)? {
                         Some(mut calls) => out.append(&mut calls),
                         None => return Err(format!("`tool_calls[{i}]` is not a call: expected {{\"function\": {{\"name\", \"arguments\"}}}}")),
                     }
@@ -47,6 +58,7 @@ pub(crate) fn interpret(value: Value, plain: CallFormat) -> Result<Option<Vec<Ra
             }
             if obj.get("name").is_some_and(Value::is_string)
                 && (obj.contains_key("arguments") || obj.contains_key("parameters"))
+                || name_only(&obj, zero_arg)
             {
                 return one(obj, plain).map(|c| Some(vec![c]));
             }
@@ -56,12 +68,21 @@ pub(crate) fn interpret(value: Value, plain: CallFormat) -> Result<Option<Vec<Ra
     }
 }
 
-fn is_call_shaped(v: &Value) -> bool {
+/// `{"name": NAME}` (maybe with `type` / `id`) and no arguments at all.
+fn name_only(obj: &Map<String, Value>, zero_arg: &dyn Fn(&str) -> bool) -> bool {
+    obj.get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.is_empty() && zero_arg(n))
+        && obj.keys().all(|k| NAME_ONLY_KEYS.contains(&k.as_str()))
+}
+
+fn is_call_shaped(v: &Value, zero_arg: &dyn Fn(&str) -> bool) -> bool {
     v.as_object().is_some_and(|o| {
         o.contains_key("tool_calls")
             || o.get("function").is_some_and(Value::is_object)
             || (o.get("name").is_some_and(Value::is_string)
                 && (o.contains_key("arguments") || o.contains_key("parameters")))
+            || name_only(o, zero_arg)
     })
 }
 

@@ -5,14 +5,16 @@
 //!
 //! Entry point: [`classify`]. Detection order matters and is deliberate:
 //! reasoning is removed first (never parsed), then the tagged formats
-//! (`<tool_call>`, `<function=`), a JSON answer, JSON and Python fences;
-//! only an answer with no call attempt at all is checked for a promise.
+//! (`<tool_call>`, `<function=`), a JSON answer, JSON fences, calls in any
+//! other wrapper or after prose, Python fences; only an answer with no call
+//! attempt at all is checked for a promise.
 
 mod bare_json;
 mod code_mode;
 mod collect;
 mod fenced;
 mod json_call;
+mod loose;
 mod promise;
 mod qwen_xml;
 mod shell_advice;
@@ -45,6 +47,11 @@ pub fn classify(completion: &str, toolset: &Toolset) -> Verdict {
     }
     let (fences, prose) = fenced::split(answer);
     fenced::parse_json(&fences, &mut out);
+    if !out.calls.is_empty() || !out.broken.is_empty() {
+        return out.finish(split.thinking);
+    }
+    // Calls in other wrappers, in attribute-named XML, or after prose.
+    loose::parse(answer, &mut out);
     if !out.calls.is_empty() || !out.broken.is_empty() {
         return out.finish(split.thinking);
     }

@@ -1,8 +1,10 @@
 //! Qwen3-Coder XML calls: `<function=NAME><parameter=P>value</parameter>…
 //! </function>`, with or without the `<tool_call>` wrapper. Values are
 //! text; they are converted by the schema's declared property types the
-//! way Qwen3-Coder's own parser does (vLLM / mlx-lm `qwen3_coder`).
+//! way Qwen3-Coder's own parser does (vLLM / mlx-lm `qwen3_coder`),
+//! including its fallback to Python literals.
 
+use super::code_mode;
 use super::collect::Collector;
 use super::json_call::RawCall;
 use super::verdict::CallFormat;
@@ -11,7 +13,7 @@ use serde_json::{Map, Number, Value};
 
 const FUNCTION: &str = "<function=";
 const FUNCTION_END: &str = "</function>";
-const PARAMETER: &str = "<parameter=";
+const PARAMETER: &str = "<parameter";
 const PARAMETER_END: &str = "</parameter>";
 
 /// Parses every `<function=…>` in `text`. `wrapped`: inside `<tool_call>`.
@@ -19,21 +21,35 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
     let mut rest = text;
     while let Some(start) = rest.find(FUNCTION) {
         let after = &rest[start + FUNCTION.len()..];
-        let Some(gt) = after.find('>') else {
+        // The name ends at `>` on its own line; a `<` or a line break
+        // first means the `>` is missing (the name must not run on into
+        // the parameters).
+        let Some(gt) = tag_name_end(after) else {
             out.broken.push(format!(
                 "`{}` has no closing `>` after the function name",
                 snippet(&rest[start..])
             ));
-            return;
+            rest = after;
+            continue;
         };
-        let name = after[..gt].trim().to_string();
+        let name = clean_name(&after[..gt]);
         let body_and_rest = &after[gt + 1..];
-        let Some(end) = body_and_rest.find(FUNCTION_END) else {
+        let Some((end, resume, drift)) = function_end(body_and_rest) else {
+            let why = if body_and_rest.contains(FUNCTION) {
+                "; another <function= starts before it closes"
+            } else {
+                " (output truncated?)"
+            };
             out.broken.push(format!(
-                "<function={name}> is never closed with </function> (output truncated?)"
+                "<function={name}> is never closed with </function>{why}"
             ));
             return;
         };
+        if let Some(drift) = drift {
+            out.notes.push(format!(
+                "<function={name}> is closed with `{drift}` instead of </function>"
+            ));
+        }
         if name.is_empty() {
             out.broken
                 .push("<function=> has an empty function name".to_string());
@@ -42,15 +58,41 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
                 out.notes
                     .push(format!("<function={name}> is not wrapped in <tool_call>"));
             }
-            let arguments = parameters(&body_and_rest[..end], &name, out);
-            out.add(RawCall {
-                name,
-                arguments,
-                format: CallFormat::QwenXml,
-            });
+            if let Some(arguments) = call_body(&body_and_rest[..end], &name, "<function=", out) {
+                out.add(RawCall {
+                    name,
+                    arguments,
+                    format: CallFormat::QwenXml,
+                });
+            }
         }
-        rest = &body_and_rest[end + FUNCTION_END.len()..];
+        rest = &body_and_rest[resume..];
     }
+}
+
+/// Where a function body ends: `(body end, resume at, drifted end tag)`.
+/// `None` when it never closes, or a second `<function=` starts first.
+fn function_end(s: &str) -> Option<(usize, usize, Option<&'static str>)> {
+    let next_function = s.find(FUNCTION).unwrap_or(s.len());
+    if let Some(i) = s.find(FUNCTION_END) {
+        return (i < next_function).then_some((i, i + FUNCTION_END.len(), None));
+    }
+    // `</function` cut before its `>`.
+    let i = s.find("</function")?;
+    let tail = &s[i + "</function".len()..];
+    (i < next_function && (tail.is_empty() || tail.starts_with(['\n', '\r', '<', ' '])))
+        .then_some((i, i + "</function".len(), Some("</function")))
+}
+
+/// The `>` that closes a tag name, if it comes before any `<` or line break.
+fn tag_name_end(s: &str) -> Option<usize> {
+    let i = s.find(['>', '<', '\n'])?;
+    (s.as_bytes()[i] == b'>').then_some(i)
+}
+
+/// A tag's name without surrounding space or quotes (`<function="x">`).
+fn clean_name(s: &str) -> String {
+    s.trim().trim_matches(['"', '\'']).trim().to_string()
 }
 
 fn snippet(s: &str) -> String {
@@ -58,35 +100,151 @@ fn snippet(s: &str) -> String {
     cut.replace('\n', "\\n")
 }
 
+/// The arguments of one call from its body: `<parameter=P>` (or
+/// `<parameter name="P">`) tags; failing those, a JSON object (noted — the
+/// template asks for tags, but the arguments are there); an empty body is
+/// a call with no arguments. `None` (and a `broken` entry) when the body
+/// is something else. `open` names the tag in notes (`<function=`).
+pub(crate) fn call_body(
+    body: &str,
+    function: &str,
+    open: &str,
+    out: &mut Collector<'_>,
+) -> Option<Map<String, Value>> {
+    if next_parameter(body).is_some() {
+        return Some(parameters(body, function, out));
+    }
+    let t = body.trim();
+    if t.is_empty() {
+        return Some(Map::new());
+    }
+    let shown = if open == "<function=" {
+        format!("<function={function}>")
+    } else {
+        format!("{open}\"{function}\">")
+    };
+    if t.starts_with('{') {
+        let parsed = lenient_json(t).map(|v| (v, false)).or_else(|| {
+            code_mode::python_literal(t)
+                .filter(Value::is_object)
+                .map(|v| (v, true))
+        });
+        return match parsed {
+            Some((Value::Object(mut m), python)) => {
+                // A whole call object inside the tag: unwrap its arguments.
+                if m.get("name").and_then(Value::as_str) == Some(function) {
+                    if let Some(Value::Object(args)) =
+                        m.remove("arguments").or_else(|| m.remove("parameters"))
+                    {
+                        m = args;
+                    }
+                }
+                out.notes.push(format!(
+                    "{shown} holds its arguments as a {} object instead of <parameter=…> tags",
+                    if python { "Python dict" } else { "JSON" }
+                ));
+                Some(m)
+            }
+            _ => {
+                let why = match serde_json::from_str::<Value>(t) {
+                    Err(e) => format!(
+                        "not valid JSON at line {} column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                    Ok(_) => "not a JSON object".to_string(),
+                };
+                out.broken.push(format!(
+                    "{shown} holds no <parameter=…> tags and its body is {why}"
+                ));
+                None
+            }
+        };
+    }
+    out.broken.push(format!(
+        "{shown} holds neither <parameter=…> tags nor a JSON object: starts with {:?}",
+        snippet(t)
+    ));
+    None
+}
+
+/// The next parameter tag: `(tag start, name start)`. Both `<parameter=P>`
+/// and `<parameter name="P">` count.
+fn next_parameter(s: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find(PARAMETER) {
+        let at = from + i;
+        let tail = &s[at + PARAMETER.len()..];
+        if tail.starts_with('=') {
+            return Some((at, at + PARAMETER.len() + 1));
+        }
+        let spaced = tail.trim_start_matches([' ', '\t']);
+        if spaced.len() < tail.len() {
+            if let Some(name) = spaced.strip_prefix("name=") {
+                return Some((at, s.len() - name.len()));
+            }
+        }
+        from = at + PARAMETER.len();
+    }
+    None
+}
+
+/// Case-insensitive find of an ASCII needle given in lower case.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
 fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String, Value> {
     let tool = out.toolset.get(function);
     let mut arguments = Map::new();
     let mut rest = body;
-    while let Some(start) = rest.find(PARAMETER) {
-        let after = &rest[start + PARAMETER.len()..];
-        let Some(gt) = after.find('>') else {
+    while let Some((start, name_start)) = next_parameter(rest) {
+        let after = &rest[name_start..];
+        let Some(gt) = tag_name_end(after) else {
             out.broken.push(format!(
                 "<function={function}>: `{}` has no closing `>`",
                 snippet(&rest[start..])
             ));
             break;
         };
-        let name = after[..gt].trim().to_string();
+        let name = clean_name(&after[..gt]);
         let value_and_rest = &after[gt + 1..];
-        // Like Qwen3-Coder's parser, a missing </parameter> ends the value
-        // at the next <parameter=> or at </function> (noted, not fatal).
-        let (raw, next) = match value_and_rest.find(PARAMETER_END) {
-            Some(end) if value_and_rest[..end].find(PARAMETER).is_none() => (
-                &value_and_rest[..end],
-                &value_and_rest[end + PARAMETER_END.len()..],
-            ),
-            _ => {
+        let next_open = next_parameter(value_and_rest).map(|(s, _)| s);
+        // The end tag; drifted forms (`</parameter1>`,
+        // `</parameter_function>`, `</parameter` without `>`) end the value
+        // too, noted, instead of leaking into it.
+        // The exact tag wins, so that a value may hold `</param>` (HTML).
+        let before_next = |c: &usize| next_open.is_none_or(|o| *c < o);
+        let close = value_and_rest
+            .find(PARAMETER_END)
+            .filter(before_next)
+            .or_else(|| find_ascii_ci(value_and_rest, "</param").filter(before_next));
+        let (raw, next) = match close {
+            Some(c) => {
+                let tag_tail = &value_and_rest[c + 2..];
+                let (tag, resume) = match tag_tail.find(['>', '<', '\n']) {
+                    Some(j) if tag_tail.as_bytes()[j] == b'>' => {
+                        (&value_and_rest[c..c + 2 + j + 1], c + 2 + j + 1)
+                    }
+                    Some(j) => (&value_and_rest[c..c + 2 + j], c + 2 + j),
+                    None => (&value_and_rest[c..], value_and_rest.len()),
+                };
+                if tag != PARAMETER_END {
+                    out.notes.push(format!(
+                        "<function={function}>: <parameter={name}> is closed with `{}` instead of </parameter>",
+                        tag.trim_end()
+                    ));
+                }
+                (&value_and_rest[..c], &value_and_rest[resume..])
+            }
+            None => {
+                // Like Qwen3-Coder's parser, a missing </parameter> ends the
+                // value at the next parameter or at </function> (noted).
                 out.notes.push(format!(
                     "<function={function}>: <parameter={name}> is not closed with </parameter>"
                 ));
-                let end = value_and_rest
-                    .find(PARAMETER)
-                    .unwrap_or(value_and_rest.len());
+                let end = next_open.unwrap_or(value_and_rest.len());
                 (&value_and_rest[..end], &value_and_rest[end..])
             }
         };
@@ -108,8 +266,11 @@ fn strip_newline(raw: &str) -> &str {
     s.strip_suffix('\n').unwrap_or(s)
 }
 
-/// Unknown tools and undeclared parameters (and so the code-mode wrapper's
-/// Python) stay text.
+/// Converts a value by the property's declared types: a union (`anyOf`,
+/// `oneOf`, a type list) tries each type in declared order and the first
+/// that reads the value wins (as vLLM takes the first non-null type, but
+/// without giving up when it does not fit). Unknown tools and undeclared or untyped parameters (and so the
+/// code-mode wrapper's Python) stay text.
 fn convert(
     text: &str,
     tool: Option<&ToolSchema>,
@@ -123,33 +284,125 @@ fn convert(
     let Some(types) = tool.and_then(|t| t.property_types(param)) else {
         return Value::String(text.to_string());
     };
-    let Some(target) = types.iter().find(|t| **t != JsonType::Null) else {
+    let wanted: Vec<JsonType> = types
+        .iter()
+        .copied()
+        .filter(|t| *t != JsonType::Null)
+        .collect();
+    if wanted.is_empty() {
         return Value::String(text.to_string());
-    };
+    }
     let trimmed = text.trim();
-    let converted = match target {
-        JsonType::String => return Value::String(text.to_string()),
-        JsonType::Integer => trimmed.parse::<i64>().ok().map(Value::from),
-        JsonType::Number => match trimmed.parse::<i64>() {
-            Ok(i) => Some(Value::from(i)),
-            Err(_) => trimmed
-                .parse::<f64>()
-                .ok()
-                .and_then(Number::from_f64)
-                .map(Value::Number),
-        },
-        JsonType::Boolean => match trimmed.to_ascii_lowercase().as_str() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        JsonType::Object | JsonType::Array => serde_json::from_str::<Value>(trimmed).ok(),
-        JsonType::Null => None,
-    };
-    converted.unwrap_or_else(|| {
+    if trimmed == "None" && !wanted.contains(&JsonType::String) {
+        return Value::Null;
+    }
+    let mut python = false;
+    for target in &wanted {
+        let converted = match target {
+            JsonType::String => return Value::String(text.to_string()),
+            JsonType::Integer => integer(trimmed, function, param, notes),
+            JsonType::Number => integer(trimmed, function, param, notes).or_else(|| float(trimmed)),
+            JsonType::Boolean => match trimmed.to_ascii_lowercase().as_str() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            JsonType::Object | JsonType::Array => {
+                let want_object = *target == JsonType::Object;
+                let fits = |v: &Value| {
+                    if want_object {
+                        v.is_object()
+                    } else {
+                        v.is_array()
+                    }
+                };
+                lenient_json(trimmed).filter(fits).or_else(|| {
+                    let v = code_mode::python_literal(trimmed).filter(fits)?;
+                    python = true;
+                    Some(v)
+                })
+            }
+            JsonType::Null => None,
+        };
+        if let Some(v) = converted {
+            if python {
+                notes.push(format!(
+                    "<function={function}>: <parameter={param}> value is a Python literal, read as {v}"
+                ));
+            }
+            return v;
+        }
+    }
+    let expected = wanted
+        .iter()
+        .map(|t| format!("{t:?}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    notes.push(format!(
+        "<function={function}>: <parameter={param}> value {trimmed:?} is not a valid {expected}; kept as text",
+    ));
+    Value::String(text.to_string())
+}
+
+/// An integer, exact to 64 bits (signed or unsigned); an integral float
+/// (`5.0`) as its integer; a longer one as the nearest float, noted.
+fn integer(text: &str, function: &str, param: &str, notes: &mut Vec<String>) -> Option<Value> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    if let Ok(u) = text.parse::<u64>() {
+        return Some(Value::from(u));
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let f = text.parse::<f64>().ok()?;
         notes.push(format!(
-            "<function={function}>: <parameter={param}> value {trimmed:?} is not a valid {target:?}; kept as text",
+            "<function={function}>: <parameter={param}> integer {text} does not fit in 64 bits; read as {f:e} (precision lost)"
         ));
-        Value::String(text.to_string())
-    })
+        return Number::from_f64(f).map(Value::Number);
+    }
+    let f = float_value(text)?;
+    (f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).then(|| Value::from(f as i64))
+}
+
+fn float_value(text: &str) -> Option<f64> {
+    // Rust also reads "inf" and "NaN"; JSON has neither.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+fn float(text: &str) -> Option<Value> {
+    Number::from_f64(float_value(text)?).map(Value::Number)
+}
+
+/// JSON, also when its strings hold raw line breaks or tabs (Python's
+/// `json.loads(strict=False)`, which the reference parsers use).
+fn lenient_json(text: &str) -> Option<Value> {
+    match serde_json::from_str(text) {
+        Ok(v) => Some(v),
+        Err(_) if text.contains(['\n', '\r', '\t']) => {
+            let mut escaped = String::with_capacity(text.len() + 16);
+            let (mut in_string, mut backslash) = (false, false);
+            for c in text.chars() {
+                match c {
+                    '\n' if in_string => escaped.push_str("\\n"),
+                    '\r' if in_string => escaped.push_str("\\r"),
+                    '\t' if in_string => escaped.push_str("\\t"),
+                    _ => escaped.push(c),
+                }
+                if in_string && c == '\\' {
+                    backslash = !backslash;
+                    continue;
+                }
+                if c == '"' && !backslash {
+                    in_string = !in_string;
+                }
+                backslash = false;
+            }
+            serde_json::from_str(&escaped).ok()
+        }
+        Err(_) => None,
+    }
 }

@@ -5,6 +5,7 @@
 use super::code_mode;
 use super::collect::Collector;
 use super::json_call::{self, RawCall};
+use super::loose;
 use super::qwen_xml;
 use super::verdict::CallFormat;
 
@@ -61,7 +62,7 @@ fn block(body: &str, out: &mut Collector<'_>) {
                 e.line(),
                 e.column()
             )),
-            Ok(value) => match json_call::interpret(value, CallFormat::QwenJson) {
+            Ok(value) => match json_call::interpret(value, CallFormat::QwenJson, &|_| true) {
                 Ok(Some(calls)) => calls.into_iter().for_each(|c: RawCall| out.add(c)),
                 Ok(None) => out
                     .broken
@@ -71,6 +72,8 @@ fn block(body: &str, out: &mut Collector<'_>) {
         }
     } else if trimmed.contains("<function=") {
         qwen_xml::parse(trimmed, true, out);
+    } else if loose::has_attribute_call(trimmed) {
+        loose::attribute_calls(trimmed, out);
     } else if let Some(tools) = bare_python(trimmed, out) {
         out.broken.push(format!(
             "<tool_call> holds Python calling {tools} without the <function={}> wrapper code mode needs",

@@ -20,7 +20,7 @@ pub enum JsonType {
 }
 
 impl JsonType {
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "string" => JsonType::String,
             "integer" => JsonType::Integer,
@@ -43,7 +43,226 @@ pub struct ToolSchema {
     positional: Vec<String>,
     types: HashMap<String, Vec<JsonType>>,
     result_fields: Option<Vec<String>>,
+    warnings: Vec<Issue>,
     validator: jsonschema::Validator,
+}
+
+/// Non-standard `type` names used by BFCL's data, Gorilla and mlx-lm's
+/// examples (Python type names), and JSON Schema names in other cases,
+/// mapped to JSON Schema. `None`: any type (the `type` keyword is dropped).
+fn standard_type(t: &str) -> Option<Option<&'static str>> {
+    Some(Some(match t.to_ascii_lowercase().as_str() {
+        "string" | "str" => "string",
+        "integer" | "int" | "long" => "integer",
+        "number" | "float" | "double" => "number",
+        "boolean" | "bool" => "boolean",
+        "object" | "dict" => "object",
+        "array" | "list" | "tuple" => "array",
+        "null" | "none" | "nonetype" => "null",
+        "any" => return Some(None),
+        _ => return None,
+    }))
+}
+
+/// Keywords whose value is one subschema, a map of subschemas, or an array
+/// of subschemas (JSON Schema 2020-12 applicators, plus `definitions`).
+const ONE_SCHEMA: &[&str] = &[
+    "additionalProperties",
+    "items",
+    "not",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+];
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+const SCHEMA_LISTS: &[&str] = &["anyOf", "oneOf", "allOf", "prefixItems", "items"];
+
+/// Rewrites non-standard `type` names in every subschema to JSON Schema,
+/// one warning per rewrite naming the tool and the property; names with no
+/// standard equivalent are left for the meta-schema check to refuse.
+fn normalize_types(
+    node: &mut Value,
+    at: &mut Vec<String>,
+    tool: &str,
+    origin: &str,
+    warnings: &mut Vec<Issue>,
+) {
+    let Some(obj) = node.as_object_mut() else {
+        return;
+    };
+    let mut drop_type = false;
+    match obj.get_mut("type") {
+        Some(Value::String(t)) => match standard_type(t) {
+            Some(Some(std)) if t != std => {
+                warnings.push(type_warning(at, tool, origin, t, Some(std)));
+                *t = std.to_string();
+            }
+            Some(None) => {
+                warnings.push(type_warning(at, tool, origin, t, None));
+                drop_type = true;
+            }
+            _ => {}
+        },
+        Some(Value::Array(ts)) => {
+            let mut mapped = Vec::with_capacity(ts.len());
+            for t in ts.iter() {
+                match t.as_str().map(|s| (s, standard_type(s))) {
+                    Some((s, Some(Some(std)))) => {
+                        if s != std {
+                            warnings.push(type_warning(at, tool, origin, s, Some(std)));
+                        }
+                        mapped.push(Value::String(std.to_string()));
+                    }
+                    Some((s, Some(None))) => {
+                        warnings.push(type_warning(at, tool, origin, s, None));
+                        drop_type = true;
+                    }
+                    _ => mapped.push(t.clone()),
+                }
+            }
+            // A repeat ("float", "number") would fail `uniqueItems`.
+            let mut unique: Vec<Value> = Vec::with_capacity(mapped.len());
+            for m in mapped {
+                if !unique.contains(&m) {
+                    unique.push(m);
+                }
+            }
+            *ts = unique;
+        }
+        _ => {}
+    }
+    if drop_type {
+        obj.remove("type");
+    }
+    for (key, value) in obj.iter_mut() {
+        let key = key.as_str();
+        if SCHEMA_MAPS.contains(&key) {
+            if let Value::Object(map) = value {
+                for (name, sub) in map.iter_mut() {
+                    at.push(key.to_string());
+                    at.push(name.clone());
+                    normalize_types(sub, at, tool, origin, warnings);
+                    at.truncate(at.len() - 2);
+                }
+            }
+        } else if SCHEMA_LISTS.contains(&key) && value.is_array() {
+            if let Value::Array(list) = value {
+                for (i, sub) in list.iter_mut().enumerate() {
+                    at.push(key.to_string());
+                    at.push(i.to_string());
+                    normalize_types(sub, at, tool, origin, warnings);
+                    at.truncate(at.len() - 2);
+                }
+            }
+        } else if ONE_SCHEMA.contains(&key) {
+            at.push(key.to_string());
+            normalize_types(value, at, tool, origin, warnings);
+            at.pop();
+        }
+    }
+}
+
+fn type_warning(
+    at: &[String],
+    tool: &str,
+    origin: &str,
+    found: &str,
+    mapped: Option<&str>,
+) -> Issue {
+    let mut parts: Vec<&str> = at.iter().map(String::as_str).collect();
+    parts.push("type");
+    let pointer = ptr(&parts);
+    let whom = match at {
+        [props, name, ..] if props == "properties" => format!("property {name:?}"),
+        [] => "the arguments object".to_string(),
+        _ => format!("the subschema at {}", ptr(&parts[..parts.len() - 1])),
+    };
+    let tool = if tool.is_empty() { "?" } else { tool };
+    let read = match mapped {
+        Some(m) => format!("read as JSON Schema \"{m}\""),
+        None => "dropped: any type is accepted".to_string(),
+    };
+    Issue::new(
+        origin,
+        pointer,
+        format!("tool {tool}, {whom}: non-standard type {found:?} {read}"),
+    )
+}
+
+/// The JSON types a property schema admits: its `type`, and those of its
+/// `anyOf` / `oneOf` / `allOf` branches and local `$ref` targets (what
+/// Pydantic and most MCP servers emit for `Optional[int]` or a union of an
+/// object and null); failing all of those, the types of its `enum` /
+/// `const` values. In declaration order, without repeats.
+fn collect_types(sub: &Value, root: &Value, depth: usize, out: &mut Vec<JsonType>) {
+    let Some(obj) = sub.as_object() else {
+        return;
+    };
+    if depth > 16 {
+        return;
+    }
+    let before = out.len();
+    let declared: Vec<JsonType> = match obj.get("type") {
+        Some(Value::String(t)) => JsonType::parse(t).into_iter().collect(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(JsonType::parse)
+            .collect(),
+        _ => Vec::new(),
+    };
+    for t in declared {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(branches)) = obj.get(key) {
+            for branch in branches {
+                collect_types(branch, root, depth + 1, out);
+            }
+        }
+    }
+    if let Some(target) = obj
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| root.pointer(p))
+    {
+        collect_types(target, root, depth + 1, out);
+    }
+    if out.len() == before {
+        let values = obj
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().collect::<Vec<_>>())
+            .or_else(|| obj.get("const").map(|c| vec![c]))
+            .unwrap_or_default();
+        for v in values {
+            let t = match v {
+                Value::Null => JsonType::Null,
+                Value::Bool(_) => JsonType::Boolean,
+                Value::Number(n) if n.is_f64() => JsonType::Number,
+                Value::Number(_) => JsonType::Integer,
+                Value::String(_) => JsonType::String,
+                Value::Array(_) => JsonType::Array,
+                Value::Object(_) => JsonType::Object,
+            };
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
 }
 
 fn ptr(parts: &[&str]) -> String {
@@ -92,8 +311,21 @@ fn string_list(
 impl ToolSchema {
     /// Compiles and lints one tool schema document. `origin` names the file
     /// (or in-memory source) in every issue.
-    pub fn from_value(schema: Value, origin: &str) -> Result<Self, Vec<Issue>> {
+    pub fn from_value(mut schema: Value, origin: &str) -> Result<Self, Vec<Issue>> {
         let mut issues = Vec::new();
+        let mut warnings = Vec::new();
+        let tool_name = schema
+            .get("x-tool-name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        normalize_types(
+            &mut schema,
+            &mut Vec::new(),
+            &tool_name,
+            origin,
+            &mut warnings,
+        );
         let Some(doc) = schema.as_object() else {
             return Err(vec![Issue::new(
                 origin,
@@ -158,15 +390,8 @@ impl ToolSchema {
         };
         let mut types = HashMap::new();
         for (prop, sub) in properties {
-            let declared: Vec<JsonType> = match sub.get("type") {
-                Some(Value::String(t)) => JsonType::parse(t).into_iter().collect(),
-                Some(Value::Array(ts)) => ts
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .filter_map(JsonType::parse)
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let mut declared = Vec::new();
+            collect_types(sub, &schema, 0, &mut declared);
             types.insert(prop.clone(), declared);
         }
         if let Some(required) = string_list(doc, "required", origin, &mut issues) {
@@ -223,6 +448,7 @@ impl ToolSchema {
                 positional,
                 types,
                 result_fields,
+                warnings,
                 validator,
             }),
             _ => Err(issues),
@@ -247,7 +473,16 @@ impl ToolSchema {
         &self.positional
     }
 
-    /// The declared types of a property; `None` for an undeclared property.
+    /// Non-standard schema types mapped to JSON Schema when the tool was
+    /// loaded (`"float"` → `"number"`), one per rewrite, naming the tool
+    /// and the property.
+    pub fn warnings(&self) -> &[Issue] {
+        &self.warnings
+    }
+
+    /// The declared types of a property (from `type`, `anyOf` / `oneOf` /
+    /// `allOf` branches, local `$ref`s, or `enum` / `const` values);
+    /// `None` for an undeclared property.
     pub fn property_types(&self, property: &str) -> Option<&[JsonType]> {
         self.types.get(property).map(Vec::as_slice)
     }

@@ -380,6 +380,15 @@ impl Toolset {
         self.tools.is_empty()
     }
 
+    /// What loading mapped rather than refused: every non-standard schema
+    /// type read as its JSON Schema equivalent, naming tool and property.
+    pub fn warnings(&self) -> Vec<Issue> {
+        self.tools
+            .iter()
+            .flat_map(|t| t.warnings().iter().cloned())
+            .collect()
+    }
+
     /// "a, b, c": the known tool names, for "unknown tool" messages.
     pub fn known_names(&self) -> &str {
         &self.known
