@@ -6,8 +6,12 @@
 //! - [`schema`]: the tool schemas and toolsets; argument validation.
 //! - [`suite`]: query packs (TOML files) and their expectations.
 //! - [`score`]: verdict × expectation → pass/fail, suite metrics, intervals.
-//! - [`report`]: terminal / JSON / Markdown output of results.
-//! - [`run`]: backends (replay; MLX via issue #3), the run loop, transcripts.
+//! - [`results`]: the results contract (versioned JSON) between producers
+//!   (run, bench) and consumers (report, compare).
+//! - [`report`]: terminal / JSON / Markdown / JUnit / HTML output of results.
+//! - [`run`]: suites, the runner, backends (replay, MLX), transcripts.
+//! - [`sources`]: assembling a run's suites from pack files, plugins and
+//!   the config file.
 //! - [`plugin`]: query packs loaded from shared libraries.
 //! - [`chat`]: tokenizer and chat-template rendering (exactly as transformers).
 //! - [`gguf`]: GGUF reading, ggml dequantization, import into MLX folders.
@@ -19,14 +23,15 @@
 pub mod bench;
 pub mod cache;
 pub mod chat;
-pub mod cli;
 pub mod gguf;
 pub mod parse;
 pub mod plugin;
 pub mod report;
+pub mod results;
 pub mod run;
 pub mod schema;
 pub mod score;
+pub mod sources;
 pub mod stats;
 pub mod suite;
 

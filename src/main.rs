@@ -1,3 +1,8 @@
+//! The `punie-eval` command line: a thin layer over the library
+//! (`punie_eval`), which knows nothing of it.
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    punie_eval::cli::main()
+    cli::main()
 }

@@ -89,6 +89,14 @@ fn bench_then_compare_on_tiny_models() {
     }
     let v: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("a.json")).unwrap()).unwrap();
+    // What bench writes is a results file by the published schema, bench
+    // and provenance sections included (and the schema checks them).
+    let errors = cli_support::results_schema_errors(&v);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut broken = v.clone();
+    broken["bench"]["load_s"] = Value::from("fast");
+    broken["provenance"]["extra"] = Value::from(1);
+    assert_eq!(cli_support::results_schema_errors(&broken).len(), 2);
     let b = &v["bench"];
     // Disk size: every file of the folder, summed independently here.
     let disk: u64 = std::fs::read_dir(&moe)

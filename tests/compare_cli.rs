@@ -165,18 +165,27 @@ fn identical_runs_show_no_difference() {
 fn bench_sections_are_compared_when_both_have_them() {
     let f = fixture();
     let (a, b) = a_and_b(&f);
-    let add_bench = |path: &str, load: f64, warmup: f64, mem: f64| {
+    let add_bench = |path: &str, load: f64, warmup: f64, mem: u64| {
         let p = f.root.join(path);
         let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        // A whole, typed bench section (results.schema.json), Punie's numbers.
+        let timed = serde_json::json!({
+            "total_s": 2.36, "time_to_first_token_s": 0.5, "prompt_tokens": 44,
+            "generated_tokens": 128, "prompt_tps": 88.0, "generation_tps": 70.0
+        });
         v["bench"] = serde_json::json!({
-            "load_s": load, "warmup_s": warmup, "memory": {"peak_bytes": mem},
-            "steady": {"times_s": [2.36, 2.36, 2.36]}, "note": "ignored",
-            "mean_generation_tps": load * 10.0, "steady_summary": {"mean": warmup / 2.0}
+            "disk_bytes": 21_010_000_000u64, "load_s": load,
+            "active_memory_after_load_bytes": 19_000_000_000u64, "peak_memory_bytes": mem,
+            "benchmark_query": "protocol/protocol-usage", "warmup_s": warmup, "warmup": timed,
+            "steady": [timed, timed, timed], "steady_avg_s": 2.36,
+            "steady_summary": {"n": 3, "mean": warmup / 2.0, "min": 2.36, "median": 2.36, "max": 2.36, "cv": 0.0},
+            "steady_outputs_identical": true, "mean_ttft_s": 0.5,
+            "mean_generation_tps": load * 10.0, "mean_prompt_tps": 88.0
         });
         std::fs::write(&p, v.to_string()).unwrap();
     };
-    add_bench(&a, 6.46, 8.24, 19.55e9);
-    add_bench(&b, 8.06, 11.55, 19.55e9);
+    add_bench(&a, 6.46, 8.24, 19_550_000_000u64);
+    add_bench(&b, 8.06, 11.55, 19_550_000_000u64);
     let out = punie(&["compare", &a, &b], &f.root);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -3,7 +3,8 @@
 //! HTML with the confusion matrix and an SVG latency plot when (and only
 //! when) queries were timed, Markdown tables, `--report FORMAT:FILE`.
 
-use punie_eval::report::{self, Format, ReportSpec, RunResults};
+use punie_eval::report::{self, Format, ReportSpec};
+use punie_eval::results::RunResults;
 use std::path::PathBuf;
 
 mod cli_support;

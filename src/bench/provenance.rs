@@ -1,8 +1,8 @@
 //! What exactly was measured: so no run is ever silently scored against
 //! the wrong model (Punie's eval once asked a server for `/v1/models[0]`).
 
-use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -23,19 +23,19 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 
 /// Hashes of every file of the model folder (weights, config, tokenizer,
 /// template), keyed by file name.
-pub fn model_hashes(dir: &Path) -> std::io::Result<Map<String, Value>> {
+pub fn model_hashes(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    let mut m = Map::new();
+    let mut m = BTreeMap::new();
     for f in files {
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        m.insert(name, json!(sha256_file(&f)?));
+        m.insert(name, sha256_file(&f)?);
     }
     Ok(m)
 }

@@ -1,17 +1,6 @@
 //! Summary statistics of repeated timings.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub n: usize,
-    pub mean: f64,
-    pub min: f64,
-    pub median: f64,
-    pub max: f64,
-    /// Coefficient of variation (sample std / mean); 0 for fewer than 2.
-    pub cv: f64,
-}
+pub use crate::results::Summary;
 
 pub fn summarize(xs: &[f64]) -> Option<Summary> {
     if xs.is_empty() {

@@ -2,12 +2,10 @@
 //! file (two files) or a side-by-side table (three or more), the exact
 //! McNemar test over shared queries, and the queries that flipped.
 
-use super::CliResult;
-use crate::report::compare::{compare, text, Loaded};
-use crate::report::{markdown, write_file};
-use std::io::Write;
+use super::{CliResult, Outcome};
+use punie_eval::report::compare::{compare, text, Loaded};
+use punie_eval::report::{markdown, write_file};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -45,6 +43,6 @@ pub fn run(args: Args) -> CliResult {
         write_file(path, &(serde_json::to_string_pretty(&c)? + "\n"))?;
     }
     // A closed stdout (`| head`) is not an error: the files are written.
-    let _ = write!(std::io::stdout().lock(), "{}", text(&c));
-    Ok(ExitCode::SUCCESS)
+    out!("{}", text(&c));
+    Ok(Outcome::Ok)
 }

@@ -1,7 +1,7 @@
 //! `punie-eval generate`: one completion, raw (special tokens visible), with
 //! the statistics the evaluator records.
 
-use super::CliResult;
+use super::{CliResult, Failure, Outcome};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -66,13 +66,15 @@ pub fn run(_args: Args) -> CliResult {
 
 #[cfg(feature = "mlx")]
 pub fn run(args: Args) -> CliResult {
-    use crate::chat::{ChatPrompt, Message, RenderOptions};
-    use crate::model::generate::{generate, GenerateOptions};
-    use std::io::Write;
+    use punie_eval::chat::{ChatPrompt, Message, RenderOptions};
+    use punie_eval::model::generate::{generate, GenerateOptions};
 
     let dir = match args.model {
-        Some(d) => d,
-        None => crate::model::default::ensure_default_model()?,
+        Some(d) => {
+            super::existing_model_dir(&d)?;
+            d
+        }
+        None => punie_eval::model::default::ensure_default_model().map_err(Failure::runtime)?,
     };
     let user = match (&args.prompt, &args.prompt_file) {
         (Some(p), _) => p.clone(),
@@ -101,15 +103,15 @@ pub fn run(args: Args) -> CliResult {
         prompt.render(&messages, tools.as_deref(), &opts)?
     };
     if args.render_only {
-        print!("{text}");
-        return Ok(std::process::ExitCode::SUCCESS);
+        out!("{text}");
+        return Ok(Outcome::Ok);
     }
     let load_start = std::time::Instant::now();
-    let model = crate::model::Model::load(&dir)?;
+    let model = punie_eval::model::Model::load(&dir).map_err(Failure::runtime)?;
     let load_s = load_start.elapsed().as_secs_f64();
     if args.show_prompt {
-        println!("{text}");
-        println!("--- completion ---");
+        outln!("{text}");
+        outln!("--- completion ---");
     }
     let ids = prompt.tokenizer().encode(&text)?;
     let mut stop_ids = prompt.eos_token_ids().to_vec();
@@ -130,9 +132,8 @@ pub fn run(args: Args) -> CliResult {
     let tok = prompt.tokenizer();
     let mut shown = String::new();
     let mut seen: Vec<u32> = Vec::new();
-    let mut stdout = std::io::stdout();
     let mut cache = model.new_cache();
-    let mut watch = crate::chat::stop::StopWatch::new(tok, &args.stop);
+    let mut watch = punie_eval::chat::stop::StopWatch::new(tok, &args.stop);
     let (tokens, stats) = generate(&model, &ids, &gen, &mut cache, &mut |t| {
         if !watch.push(t) {
             return false;
@@ -140,18 +141,18 @@ pub fn run(args: Args) -> CliResult {
         seen.push(t);
         if let Ok(s) = tok.decode(&seen) {
             if s.len() > shown.len() && s.starts_with(&shown) && !s.ends_with('\u{fffd}') {
-                let _ = write!(stdout, "{}", &s[shown.len()..]);
-                let _ = stdout.flush();
+                out!("{}", &s[shown.len()..]);
                 shown = s;
             }
         }
         true
-    })?;
+    })
+    .map_err(Failure::runtime)?;
     let full = tok.decode(&tokens)?;
     if full.len() > shown.len() && full.starts_with(&shown) {
-        print!("{}", &full[shown.len()..]);
+        out!("{}", &full[shown.len()..]);
     }
-    println!();
+    outln!();
     if args.json {
         let v = serde_json::json!({"load_s": load_s, "stats": stats, "stop_string": watch.hit().map(|h| h.1)});
         eprintln!("{}", serde_json::to_string(&v)?);
@@ -173,5 +174,5 @@ pub fn run(args: Args) -> CliResult {
             }
         );
     }
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }

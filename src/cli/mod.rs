@@ -1,9 +1,12 @@
-//! The command line. Each subcommand lives in its own file with its `Args`
-//! struct and a `run` function; this file only wires them together.
+//! The command line: each subcommand lives in its own file with its `Args`
+//! and a `run` that parses, calls the library and prints. This file wires
+//! them together and owns the one exit policy.
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[macro_use]
+mod output;
 mod bench;
 mod compare;
 mod doctor;
@@ -11,13 +14,18 @@ mod generate;
 mod model;
 mod packs;
 mod parse;
+mod progress;
 mod run;
 mod schemas;
 #[cfg(feature = "mlx")]
 mod tools;
 
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 a check failed (a target, the accuracy gate, \
+a pack check); 2 bad input or usage (the message names the file, the place and the fix); \
+3 a runtime failure (the model, the MLX runtime or the backend).";
+
 #[derive(Parser)]
-#[command(name = "punie-eval", version, about = "Evaluate a local coding model's tool calling", long_about = None)]
+#[command(name = "punie-eval", version, about = "Evaluate a local coding model's tool calling", long_about = None, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,8 +53,53 @@ enum Command {
     Compare(compare::Args),
 }
 
-/// Exit codes: 0 success, 1 a check failed (targets, accuracy gate),
-/// 2 bad input or usage (the message says what and where).
+/// How a command ended, when it ran to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// A check the user asked for failed (targets, `--min-accuracy`, `packs check`).
+    CheckFailed,
+    /// The command did what it could, but part of its input was bad (a
+    /// plugin that did not load, lines that were not completions).
+    InputProblems,
+}
+
+/// Why a command stopped early.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input or usage: the message names the file, the place and the fix.
+    Input(String),
+    /// The model, the MLX runtime or a backend failed.
+    Runtime(String),
+}
+
+impl Failure {
+    pub fn runtime(e: impl std::fmt::Display) -> Self {
+        Self::Runtime(e.to_string())
+    }
+}
+
+/// Library errors arrive as input problems unless a command says otherwise
+/// (`Failure::runtime`): most of them are about a file the user gave.
+impl<E: Into<Box<dyn std::error::Error>>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Self::Input(e.into().to_string())
+    }
+}
+
+/// The result of every command handler.
+pub type CliResult = Result<Outcome, Failure>;
+
+/// The one place outcomes become exit codes.
+fn exit_code(result: &CliResult) -> u8 {
+    match result {
+        Ok(Outcome::Ok) => 0,
+        Ok(Outcome::CheckFailed) => 1,
+        Ok(Outcome::InputProblems) | Err(Failure::Input(_)) => 2,
+        Err(Failure::Runtime(_)) => 3,
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -60,24 +113,30 @@ pub fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
     };
-    // Whatever the outcome, no MLX work may still run when the process
-    // exits (OpenBLAS's exit handler deadlocks on it: runtime::quiesce).
-    #[cfg(feature = "mlx")]
-    crate::runtime::quiesce();
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+    if let Err(Failure::Input(m) | Failure::Runtime(m)) = &result {
+        eprintln!("error: {m}");
     }
+    quiesce();
+    ExitCode::from(exit_code(&result))
 }
 
-/// The error type of command handlers: a message for the user.
-pub type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+/// Whatever the outcome, no MLX work may still run when the process exits
+/// (OpenBLAS's exit handler deadlocks on it: `runtime::quiesce`).
+fn quiesce() {
+    #[cfg(feature = "mlx")]
+    punie_eval::runtime::quiesce();
+}
 
-/// For subcommands whose issue has not landed yet: says so plainly.
-#[allow(dead_code)]
-fn not_yet(what: &str, issue: u32) -> CliResult {
-    Err(format!("`punie-eval {what}` is not available yet (tracked in issue #{issue})").into())
+/// A `--model DIR` the user named must exist: a missing folder is a usage
+/// error (exit 2), while a folder that exists and fails to load is a model
+/// failure (exit 3).
+pub fn existing_model_dir(dir: &std::path::Path) -> Result<(), Failure> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    Err(Failure::Input(format!(
+        "{}: no such model folder; fix: pass a folder with config.json and *.safetensors \
+         (or leave out --model for the default model)",
+        dir.display()
+    )))
 }

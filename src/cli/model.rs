@@ -1,6 +1,6 @@
 //! `punie-eval model info|synth|import-gguf`.
 
-use super::CliResult;
+use super::{CliResult, Outcome};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -82,36 +82,38 @@ fn info(_dir: PathBuf, _json: bool) -> CliResult {
 
 #[cfg(feature = "mlx")]
 fn info(dir: PathBuf, json: bool) -> CliResult {
-    let i = crate::model::info::model_info(&dir)?;
+    let i = punie_eval::model::info::model_info(&dir)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&i)?);
-        return Ok(std::process::ExitCode::SUCCESS);
+        outln!("{}", serde_json::to_string_pretty(&i)?);
+        return Ok(Outcome::Ok);
     }
-    println!("path          {}", i.path);
-    println!("architecture  {}", i.model_type);
-    println!(
+    outln!("path          {}", i.path);
+    outln!("architecture  {}", i.model_type);
+    outln!(
         "shape         {} layers, hidden {}, vocab {}",
-        i.layers, i.hidden_size, i.vocab_size
+        i.layers,
+        i.hidden_size,
+        i.vocab_size
     );
     if let Some((e, k)) = i.experts {
-        println!("experts       {e} (top-{k})");
+        outln!("experts       {e} (top-{k})");
     }
-    println!(
+    outln!(
         "parameters    {:.3} B ({})",
         i.parameters as f64 / 1e9,
         i.parameters
     );
     match i.quantization {
-        Some((b, g)) => println!("quantization  {b}-bit, group {g} (affine)"),
-        None => println!("quantization  none"),
+        Some((b, g)) => outln!("quantization  {b}-bit, group {g} (affine)"),
+        None => outln!("quantization  none"),
     }
-    println!(
+    outln!(
         "disk size     {:.2} GB ({} bytes)",
         i.disk_bytes as f64 / 1e9,
         i.disk_bytes
     );
-    println!("tensors       {}", i.tensors);
-    Ok(std::process::ExitCode::SUCCESS)
+    outln!("tensors       {}", i.tensors);
+    Ok(Outcome::Ok)
 }
 
 #[cfg(not(feature = "mlx"))]
@@ -121,14 +123,14 @@ fn import(_f: PathBuf, _o: PathBuf, _b: Option<i32>, _d: &str) -> CliResult {
 
 #[cfg(feature = "mlx")]
 fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliResult {
-    use crate::gguf::sink::{FloatType, TensorSink, Unquantized};
+    use punie_eval::gguf::sink::{FloatType, TensorSink, Unquantized};
     let float = FloatType::parse(dtype)?;
-    let model = crate::gguf::import::GgufModel::open(&file)?;
+    let model = punie_eval::gguf::import::GgufModel::open(&file)?;
     let mut quant;
     let mut plain;
     let sink: &mut dyn TensorSink = match bits {
         Some(b @ (4 | 5 | 8)) => {
-            quant = crate::model::quantize::MlxQuantizer {
+            quant = punie_eval::model::quantize::MlxQuantizer {
                 bits: b,
                 group_size: 64,
                 float,
@@ -141,15 +143,15 @@ fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliRes
             &mut plain
         }
     };
-    let mut sink = crate::gguf::sink::WithProgress::new(sink);
-    let summary = crate::gguf::folder::write_mlx_folder(&model, &out, &mut sink)?;
+    let mut sink = punie_eval::gguf::sink::WithProgress::new(sink);
+    let summary = punie_eval::gguf::folder::write_mlx_folder(&model, &out, &mut sink)?;
     eprintln!(
         "wrote {} ({} tensors in {} shard(s))",
         summary.dir.display(),
         summary.tensors_out,
         summary.shards.len()
     );
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
 #[cfg(not(feature = "mlx"))]
@@ -175,19 +177,20 @@ fn synth(
     tokenizer: Option<PathBuf>,
     out: PathBuf,
 ) -> CliResult {
-    use crate::model::synth::{synthesize, Preset, Spec};
+    use punie_eval::model::synth::{synthesize, Preset, Spec};
     let spec = Spec {
         arch,
         preset: Preset::parse(preset)?,
         bits,
-        dtype: crate::gguf::sink::FloatType::parse(dtype)?,
+        dtype: punie_eval::gguf::sink::FloatType::parse(dtype)?,
         seed,
     };
-    let tok = tokenizer.unwrap_or_else(|| crate::cache::cache_dir().join("assets/qwen3-tokenizer"));
+    let tok =
+        tokenizer.unwrap_or_else(|| punie_eval::cache::cache_dir().join("assets/qwen3-tokenizer"));
     let dir = synthesize(&spec, &tok, &out, &mut |done, total| {
         eprint!("\rwriting shard {done}/{total}");
     })?;
     eprintln!();
     eprintln!("wrote {}", dir.display());
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }

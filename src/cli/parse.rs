@@ -2,12 +2,11 @@
 //! one per line, same order. The debugging tool for pack authors and the
 //! contract the other commands rely on.
 
-use super::CliResult;
-use crate::parse::classify;
-use crate::schema::Toolset;
+use super::{CliResult, Outcome};
+use punie_eval::parse::classify;
+use punie_eval::schema::Toolset;
 use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
-use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,15 +30,22 @@ pub fn run(args: Args) -> CliResult {
                     .to_string()
             }
         };
-        out.write_all(json.as_bytes())?;
-        out.write_all(b"\n")?;
+        if out
+            .write_all(json.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .is_err()
+        {
+            super::output::closed();
+        }
     }
-    out.flush()?;
+    if out.flush().is_err() {
+        super::output::closed();
+    }
     if bad > 0 {
         eprintln!("error: {bad} input line(s) were not {{\"completion\": \"…\"}} objects; see the \"error\" lines in the output");
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::InputProblems);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
 fn completion_of(line: &str) -> Result<String, String> {

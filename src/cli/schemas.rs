@@ -1,8 +1,7 @@
 //! `punie-eval schemas`: lint toolsets and list their tools.
 
-use super::CliResult;
-use crate::schema::Toolset;
-use std::process::ExitCode;
+use super::{CliResult, Outcome};
+use punie_eval::schema::Toolset;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -50,34 +49,34 @@ fn check(toolset: Option<String>) -> CliResult {
                     .code_mode()
                     .map(|c| format!(", code mode {}({})", c.tool, c.parameter))
                     .unwrap_or_default();
-                println!(
+                outln!(
                     "ok: toolset {} ({}): {} tools{code_mode}",
                     t.name(),
                     t.origin(),
                     t.len()
                 );
             }
-            Err(e @ crate::schema::SchemaError::Io { .. }) => return Err(e.into()),
+            Err(e @ punie_eval::schema::SchemaError::Io { .. }) => return Err(e.into()),
             Err(e) => {
                 let issues = e.issues();
                 problems += issues.len();
                 for issue in issues {
-                    println!("error: {issue}");
+                    outln!("error: {issue}");
                 }
-                println!("failed: toolset {spec}");
+                outln!("failed: toolset {spec}");
             }
         }
     }
     if problems > 0 {
-        println!("{problems} problem(s)");
-        return Ok(ExitCode::from(1));
+        outln!("{problems} problem(s)");
+        return Ok(Outcome::CheckFailed);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
 fn list(spec: &str) -> CliResult {
     let t = Toolset::open(spec)?;
-    println!("{} ({}): {}", t.name(), t.origin(), t.description());
+    outln!("{} ({}): {}", t.name(), t.origin(), t.description());
     for tool in t.tools() {
         let signature = tool
             .schema()
@@ -85,7 +84,7 @@ fn list(spec: &str) -> CliResult {
             .and_then(|v| v.as_str())
             .map(str::to_string)
             .unwrap_or_else(|| format!("{}({})", tool.name(), tool.positional_order().join(", ")));
-        println!("  {signature}");
+        outln!("  {signature}");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }

@@ -1,9 +1,9 @@
 //! Tools offered to the model in the prompt, in the OpenAI form chat
 //! templates expect.
 
-use crate::chat::Tool;
-use crate::run::openai_tools;
-use crate::schema::Toolset;
+use punie_eval::chat::Tool;
+use punie_eval::run::openai_tools;
+use punie_eval::schema::Toolset;
 use serde_json::Value;
 use std::path::Path;
 

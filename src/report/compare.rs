@@ -3,156 +3,35 @@
 //! later file paired with the first (the baseline) for deltas, the exact
 //! McNemar test over shared queries and the queries that flipped.
 
-use super::results::{QueryResult, RunResults, FORMAT_VERSION};
+pub use crate::results::{LoadError, Unit};
+use crate::results::{QueryResult, RunResults};
 use crate::score::Rate;
 use crate::stats::mcnemar::{fmt_p, min_detectable, McNemar, MinDetectable};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::Path;
-
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("{path}: cannot read: {source}; fix: check the path")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}:{column}: not a punie-eval results file: {message}; fix: pass a results.json written by `punie-eval run` or `bench`")]
-    Json {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("{path}: key format_version: {found} is not a results format this punie-eval knows (it reads {FORMAT_VERSION}); fix: compare with the punie-eval version that wrote it, or re-run to regenerate it")]
-    Version { path: String, found: String },
-}
 
 /// One results file, read and checked.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub path: String,
     pub results: RunResults,
-    /// The `bench` section (timing and memory measurements), if any.
-    pub bench: Option<Map<String, Value>>,
 }
 
 impl Loaded {
     pub fn read(path: &Path) -> Result<Self, LoadError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        Self::parse(&text, &shown)
+        Ok(Self {
+            path: path.display().to_string(),
+            results: RunResults::read(path)?,
+        })
     }
 
     pub fn parse(text: &str, path: &str) -> Result<Self, LoadError> {
-        let json_err = |e: serde_json::Error| LoadError::Json {
-            path: path.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        };
-        let raw: Value = serde_json::from_str(text).map_err(json_err)?;
-        // The version decides how to read the rest, so it is checked first.
-        let found = match raw.get("format_version") {
-            Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => None,
-            Some(v) => Some(v.to_string()),
-            None => Some("missing".to_string()),
-        };
-        if let Some(found) = found {
-            return Err(LoadError::Version {
-                path: path.to_string(),
-                found,
-            });
-        }
-        let results: RunResults = serde_json::from_str(text).map_err(json_err)?;
-        let bench = raw.get("bench").and_then(Value::as_object).cloned();
         Ok(Self {
             path: path.to_string(),
-            results,
-            bench,
+            results: RunResults::parse(text, path)?,
         })
-    }
-}
-
-/// How a metric's numbers are shown and differenced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// A fraction 0..1 shown as a percentage; deltas in percentage points.
-    Rate,
-    Seconds,
-    /// Shown in GB (10^9 bytes), as Punie's baseline does.
-    Bytes,
-    PerSecond,
-    Plain,
-}
-
-impl Unit {
-    /// From a dotted `bench` key: its last segment's suffix (`_per_s`/`_tps`
-    /// per second, `_s` seconds, `_bytes`); the steady-state summary's
-    /// mean/min/median/max are seconds.
-    fn of_key(key: &str) -> Self {
-        let (parent, key) = key.rsplit_once('.').unwrap_or(("", key));
-        if parent.ends_with("steady_summary") && ["mean", "min", "median", "max"].contains(&key) {
-            return Self::Seconds;
-        }
-        if key.ends_with("_per_s") || key.ends_with("tok_s") || key.ends_with("_tps") {
-            Self::PerSecond
-        } else if key.ends_with("_s") {
-            Self::Seconds
-        } else if key.ends_with("_bytes") {
-            Self::Bytes
-        } else {
-            Self::Plain
-        }
-    }
-
-    pub fn show(self, v: f64) -> String {
-        match self {
-            Self::Rate => format!("{:.1}%", v * 100.0),
-            Self::Seconds => format!("{v:.2}s"),
-            Self::Bytes => format!("{:.2} GB", v / 1e9),
-            Self::PerSecond => format!("{v:.1}/s"),
-            Self::Plain => trim_float(v),
-        }
-    }
-
-    /// Punie's delta: "+1.60s / +24.8%" (the relative part only when the
-    /// baseline is not zero).
-    pub fn delta(self, base: f64, new: f64) -> String {
-        let d = new - base;
-        let abs = match self {
-            Self::Rate => format!("{:+.1} pp", d * 100.0),
-            Self::Seconds => format!("{d:+.2}s"),
-            Self::Bytes => format!("{:+.2} GB", d / 1e9),
-            Self::PerSecond => format!("{d:+.1}/s"),
-            Self::Plain => {
-                let s = trim_float(d);
-                if d >= 0.0 {
-                    format!("+{s}")
-                } else {
-                    s
-                }
-            }
-        };
-        if base == 0.0 {
-            abs
-        } else {
-            format!("{abs} / {:+.1}%", d / base.abs() * 100.0)
-        }
-    }
-}
-
-fn trim_float(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
     }
 }
 
@@ -479,27 +358,30 @@ fn optional_rows(files: &[Loaded]) -> Vec<MetricRow> {
         },
     ));
 
-    // Bench keys in first-seen order across files.
-    let mut keys: Vec<String> = Vec::new();
+    // Bench measurements in first-seen order across files, each with the
+    // unit its producer gave it.
+    let mut keys: Vec<(String, Unit)> = Vec::new();
     let leaves: Vec<BTreeMap<String, f64>> = files
         .iter()
         .map(|f| {
-            let mut m = Vec::new();
-            if let Some(b) = &f.bench {
-                flatten("", b, &mut m);
-            }
-            for (k, _) in &m {
-                if !keys.contains(k) {
-                    keys.push(k.clone());
+            let m = f
+                .results
+                .bench
+                .as_ref()
+                .map(|b| b.measurements())
+                .unwrap_or_default();
+            for x in &m {
+                if !keys.iter().any(|(k, _)| *k == x.key) {
+                    keys.push((x.key.clone(), x.unit));
                 }
             }
-            m.into_iter().collect()
+            m.into_iter().map(|x| (x.key, x.value)).collect()
         })
         .collect();
-    for key in keys {
+    for (key, unit) in keys {
         rows.push(MetricRow {
             label: humanize(&key),
-            unit: Unit::of_key(&key),
+            unit,
             values: leaves
                 .iter()
                 .map(|m| m.get(&key).copied().map(Cell::number))
@@ -518,27 +400,6 @@ fn queries(l: &Loaded) -> impl Iterator<Item = &QueryResult> {
 fn mean(it: impl Iterator<Item = f64>) -> Option<f64> {
     let (sum, n) = it.fold((0.0, 0u64), |(s, n), x| (s + x, n + 1));
     (n > 0).then(|| sum / n as f64)
-}
-
-/// Numeric leaves of nested objects as dotted keys; arrays (per-query
-/// lists) and text are not metrics and are skipped.
-fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, f64)>) {
-    for (k, v) in obj {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            Value::Number(n) => {
-                if let Some(x) = n.as_f64() {
-                    out.push((key, x));
-                }
-            }
-            Value::Object(o) => flatten(&key, o, out),
-            _ => {}
-        }
-    }
 }
 
 /// "memory.peak_bytes" → "Memory peak", "load_s" → "Load".

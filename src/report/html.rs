@@ -3,7 +3,7 @@
 //! inline SVG latency plot. Opens anywhere, attaches to any CI run.
 
 use super::junit::escape;
-use super::results::RunResults;
+use crate::results::RunResults;
 use crate::score::{Metrics, Observed, Rate};
 use crate::suite::ExpectKind;
 use std::fmt::Write;

@@ -2,7 +2,7 @@
 //! a strict failure is a `<failure>` carrying the reason, a missing
 //! completion an `<error>`. CI systems render this without any plugin.
 
-use super::results::RunResults;
+use crate::results::RunResults;
 use crate::score::Observed;
 use std::fmt::Write;
 

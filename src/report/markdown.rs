@@ -3,7 +3,7 @@
 //! requests and notebooks.
 
 use super::compare::{detectable_text, letter, Comparison};
-use super::results::RunResults;
+use crate::results::RunResults;
 use crate::score::{Metrics, Observed};
 use crate::stats::mcnemar::fmt_p;
 use crate::suite::ExpectKind;

@@ -1,16 +1,14 @@
-//! Output of results: the versioned JSON results document, the terminal
-//! summary, and the report formats (Markdown, JUnit XML, self-contained
-//! HTML); `compare` puts several result files side by side.
+//! Output of results: the terminal summary and the report formats (JSON,
+//! Markdown, JUnit XML, self-contained HTML); `compare` puts several result
+//! files side by side. Reads only the results contract (`crate::results`).
 
 pub mod compare;
 pub mod html;
 pub mod junit;
 pub mod markdown;
-pub mod results;
 pub mod terminal;
 
-pub use results::{QueryResult, RunResults, SuiteResult, FORMAT_VERSION};
-
+use crate::results::RunResults;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -89,18 +87,7 @@ pub fn write(results: &RunResults, format: Format, path: &Path) -> Result<(), St
     write_file(path, &text)
 }
 
-/// Atomic text write with an error naming the file and the fix.
+/// Atomic text write of a report, with an error naming the file and the fix.
 pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!(
-                "{}: cannot write the report: {e}; fix: check the directory exists and is writable",
-                path.display()
-            )
-        })
+    crate::results::write_atomically(path, text, "report")
 }

@@ -1,7 +1,7 @@
 //! The terminal summary of a run: one row per suite and one overall, the
 //! overall confusion matrix, then every strict failure with its reason.
 
-use super::results::RunResults;
+use crate::results::RunResults;
 use crate::score::{Metrics, Observed, Rate};
 use crate::suite::ExpectKind;
 use std::fmt::Write;

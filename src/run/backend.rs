@@ -2,10 +2,9 @@
 //! The replay backend reads saved transcripts; the MLX backend (issue #3)
 //! generates in process. The runner neither knows nor cares which.
 
+pub use crate::results::{BackendInfo, Timings};
 use crate::schema::Toolset;
 use crate::suite::{Generation, Message};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// A query ready for a model: the full conversation and sampling settings.
@@ -23,26 +22,6 @@ pub struct PreparedQuery {
     /// Which of `--repeats K` runs this is (0 for a plain run); replay
     /// looks the transcript up by it, the seed is already offset by it.
     pub repeat: u32,
-}
-
-/// Wall-clock timings of one completion, in seconds, when the backend knows them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Timings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_s: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_s: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation_s: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_token_s: Option<f64>,
-}
-
-impl Timings {
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// What a backend produced for one query.
@@ -65,21 +44,53 @@ pub enum CompletionError {
     Fatal(String),
 }
 
-/// Who produced the completions, recorded in every result file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BackendInfo {
-    /// "replay", "mlx", …
-    pub kind: String,
-    /// One line for people, e.g. the transcript file or the model folder.
-    pub description: String,
-    /// Provenance facts (paths, hashes, versions) for the result file.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub details: Map<String, Value>,
+/// One query handed to a backend, with the ticket that puts its answer
+/// back in its place whatever order the answers come in.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub ticket: usize,
+    pub query: PreparedQuery,
 }
 
+/// Whether the runner wants more answers after the one it was just given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Stop: a fatal error, or the run cannot record more (its transcript
+    /// file failed). A backend returns as soon as it can.
+    Stop,
+}
+
+/// What the runner schedules onto. A backend completes one query at a time
+/// (`complete`), or many at once and in any order (`capacity` > 1 and its own
+/// `complete_all`: a batched generator, an HTTP client with requests in
+/// flight). The runner keeps results in pack and query order either way.
 pub trait Backend {
     fn info(&self) -> BackendInfo;
+
+    /// How many jobs are worth handing over at once (1: one by one).
+    fn capacity(&self) -> usize {
+        1
+    }
+
     fn complete(&mut self, query: &PreparedQuery) -> Result<Completion, CompletionError>;
+
+    /// Completes `jobs`, handing each answer to `done` as soon as it is
+    /// ready, in any order, and stopping when `done` says so. Jobs left
+    /// unanswered after a `Stop` are not run. The default: one by one.
+    fn complete_all(
+        &mut self,
+        jobs: &[Job],
+        done: &mut dyn FnMut(usize, Result<Completion, CompletionError>) -> Flow,
+    ) {
+        for job in jobs {
+            let answer = self.complete(&job.query);
+            if done(job.ticket, answer) == Flow::Stop {
+                return;
+            }
+        }
+    }
+
     /// Problems worth reporting once the run is over (e.g. unused transcripts).
     fn warnings(&self) -> Vec<String> {
         Vec::new()

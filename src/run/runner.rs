@@ -1,38 +1,21 @@
-//! The run loop: for each query of each suite, ask the backend, classify the
-//! completion, score it, write its transcript line, then aggregate.
+//! The run loop: every query of every suite (and every repeat) becomes a job;
+//! jobs are handed to the backend as many at a time as it takes; each answer
+//! is classified against its suite's toolset, checked by the suite's plugin,
+//! scored, written to the transcript and reported to the observer as it
+//! arrives. Results are assembled in pack and query order at the end,
+//! whatever order the backend answered in.
 
-use super::backend::{Backend, CompletionError, PreparedQuery, Timings};
+use super::backend::{Backend, Completion, CompletionError, Flow, Job, PreparedQuery, Timings};
+use super::observer::{Observer, Silent};
+use super::steps::{Next, Policy, SingleTurn};
+use super::suite::Suite;
 use super::transcript::{TranscriptRecord, TranscriptWriter};
-use crate::parse::Verdict;
-use crate::report::results::{
-    metrics_of, now_rfc3339, Generator, PackInfo, QueryResult, RunResults, SuiteResult,
-    FORMAT_VERSION,
+use crate::results::{
+    metrics_of, now_rfc3339, Generator, QueryResult, RunResults, SuiteResult, FORMAT_VERSION,
 };
-use crate::schema::Toolset;
-use crate::score::{apply_custom_check, score_query, CustomCheck, Repeats, Response};
-use crate::suite::LoadedPack;
+use crate::score::{apply_custom_check, score_query, Repeats, Response};
+use std::collections::VecDeque;
 use std::sync::Arc;
-
-/// A suite ready to run: its pack and the toolset it is scored against.
-pub struct SuiteRun<'a> {
-    pub pack: &'a LoadedPack,
-    /// The toolset the suite is scored against.
-    pub toolset: Arc<Toolset>,
-}
-
-impl<'a> SuiteRun<'a> {
-    /// One run per pack, each scored against the toolset at its index.
-    pub fn zip(packs: &'a [LoadedPack], toolsets: &[Arc<Toolset>]) -> Vec<SuiteRun<'a>> {
-        packs
-            .iter()
-            .zip(toolsets)
-            .map(|(pack, toolset)| SuiteRun {
-                pack,
-                toolset: Arc::clone(toolset),
-            })
-            .collect()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -49,229 +32,344 @@ pub enum RunError {
     },
 }
 
-/// Runs every query. `classify(suite_index, completion)` turns a completion
-/// into a verdict against that suite's toolset; `on_done` is called after
-/// each query (progress).
-pub fn run_suites(
-    suites: &[SuiteRun<'_>],
-    backend: &mut dyn Backend,
-    classify: &mut dyn FnMut(usize, &str) -> Verdict,
-    transcripts: Option<&mut TranscriptWriter>,
-    on_done: &mut dyn FnMut(&str, &QueryResult),
-) -> Result<RunResults, RunError> {
-    run_suites_checked(
-        suites,
-        backend,
-        classify,
-        &mut |_, _, _| None,
-        transcripts,
-        on_done,
-    )
+/// Runs suites on a backend. Built with [`Runner::new`], configured with
+/// the builder methods, consumed by [`Runner::run`].
+pub struct Runner<'a> {
+    suites: &'a [Suite],
+    repeats: u32,
+    transcripts: Option<&'a mut TranscriptWriter>,
+    observer: Option<&'a mut dyn Observer>,
+    policy: Option<&'a mut dyn Policy>,
 }
 
-/// A custom check: `(suite_index, query_id, verdict)` → the plugin's
-/// judgement, `None` when it has no rule for the query.
-pub type CustomCheckFn<'a> = dyn FnMut(usize, &str, &Verdict) -> Option<CustomCheck> + 'a;
-
-/// [`run_suites`] with a custom check (plugins) run on every verdict; a
-/// failed check fails the query with the plugin's message.
-pub fn run_suites_checked(
-    suites: &[SuiteRun<'_>],
-    backend: &mut dyn Backend,
-    classify: &mut dyn FnMut(usize, &str) -> Verdict,
-    custom_check: &mut CustomCheckFn<'_>,
-    transcripts: Option<&mut TranscriptWriter>,
-    on_done: &mut dyn FnMut(&str, &QueryResult),
-) -> Result<RunResults, RunError> {
-    run_pass(
-        suites,
-        backend,
-        classify,
-        custom_check,
-        transcripts,
-        on_done,
-        None,
-    )
+/// One query of one repeat, from submission to score.
+struct Slot {
+    repeat: u32,
+    suite: usize,
+    query: usize,
+    prepared: PreparedQuery,
+    step: u32,
+    result: Option<QueryResult>,
+    /// The final completion's text, or why there was none (the transcript's).
+    text: Option<String>,
+    error: Option<String>,
 }
 
-/// [`run_suites_checked`] `k` times, run `r` sampling with each pack's seed
-/// plus `r` (transcript lines carry `"repeat": r`). The results are run 0's,
-/// with a `repeats` section over all K: pass^k, pass@k, per-query stability.
-/// `k` = 1 is a plain run.
-pub fn run_suites_repeated(
-    suites: &[SuiteRun<'_>],
-    backend: &mut dyn Backend,
-    classify: &mut dyn FnMut(usize, &str) -> Verdict,
-    custom_check: &mut CustomCheckFn<'_>,
-    mut transcripts: Option<&mut TranscriptWriter>,
-    on_done: &mut dyn FnMut(&str, &QueryResult),
-    k: u32,
-) -> Result<RunResults, RunError> {
-    if k <= 1 {
-        return run_suites_checked(
+impl<'a> Runner<'a> {
+    pub fn new(suites: &'a [Suite]) -> Self {
+        Self {
             suites,
-            backend,
-            classify,
-            custom_check,
-            transcripts,
-            on_done,
-        );
-    }
-    let mut first: Option<RunResults> = None;
-    let mut outcomes = Vec::new();
-    for r in 0..k {
-        let run = run_pass(
-            suites,
-            backend,
-            classify,
-            custom_check,
-            transcripts.as_deref_mut(),
-            on_done,
-            Some(r),
-        )?;
-        outcomes.push(
-            run.suites
-                .iter()
-                .flat_map(|s| {
-                    s.queries.iter().map(|q| {
-                        (
-                            s.pack.id.clone(),
-                            q.id.clone(),
-                            q.score.strict,
-                            q.verdict.as_ref().map(|v| v.kind),
-                        )
-                    })
-                })
-                .collect::<Vec<_>>(),
-        );
-        first.get_or_insert(run);
-    }
-    let greedy = suites
-        .iter()
-        .all(|s| s.pack.pack.pack.generation.temperature <= 0.0);
-    let mut results = first.expect("k > 1 runs");
-    if greedy {
-        results.warnings.push(format!(
-            "--repeats {k} with greedy decoding (temperature 0): the runs repeat one \
-             observation; set a temperature in the packs' [pack.generation] to measure stability"
-        ));
-    }
-    results.repeats = Some(Repeats::from_runs(&outcomes, greedy));
-    Ok(results)
-}
-
-/// One pass over every query; `repeat` = Some(r) offsets the seed by r and
-/// marks the transcript lines.
-fn run_pass(
-    suites: &[SuiteRun<'_>],
-    backend: &mut dyn Backend,
-    classify: &mut dyn FnMut(usize, &str) -> Verdict,
-    custom_check: &mut CustomCheckFn<'_>,
-    mut transcripts: Option<&mut TranscriptWriter>,
-    on_done: &mut dyn FnMut(&str, &QueryResult),
-    repeat: Option<u32>,
-) -> Result<RunResults, RunError> {
-    let mut results = Vec::new();
-    for (si, suite) in suites.iter().enumerate() {
-        let pack = &suite.pack.pack;
-        let mut queries = Vec::new();
-        for q in &pack.queries {
-            let mut generation = pack.pack.generation.clone();
-            generation.seed = generation.seed.wrapping_add(u64::from(repeat.unwrap_or(0)));
-            let prepared = PreparedQuery {
-                suite: pack.pack.id.clone(),
-                query_id: q.id.clone(),
-                messages: q.conversation(pack.pack.system_prompt.as_deref()),
-                generation,
-                toolset: Arc::clone(&suite.toolset),
-                repeat: repeat.unwrap_or(0),
-            };
-            let outcome = backend.complete(&prepared);
-            let (completion, missing) = match outcome {
-                Ok(c) => (Some(c), None),
-                Err(CompletionError::Missing(why)) => (None, Some(why)),
-                Err(CompletionError::Fatal(message)) => {
-                    return Err(RunError::Backend {
-                        suite: pack.pack.id.clone(),
-                        query: q.id.clone(),
-                        message,
-                    })
-                }
-            };
-            let verdict = completion.as_ref().map(|c| classify(si, &c.text));
-            let response = match (&verdict, &completion, &missing) {
-                (Some(v), Some(c), _) => Response::Completed {
-                    verdict: v,
-                    text: &c.text,
-                },
-                (_, _, Some(why)) => Response::Missing(why),
-                _ => Response::Missing("no completion"),
-            };
-            let mut score = score_query(&q.expect, response);
-            let custom = verdict.as_ref().and_then(|v| custom_check(si, &q.id, v));
-            if let Some(c) = &custom {
-                apply_custom_check(&mut score, c);
-            }
-            let timings = completion
-                .as_ref()
-                .map(|c| c.timings.clone())
-                .unwrap_or_else(Timings::default);
-            let result = QueryResult {
-                id: q.id.clone(),
-                tags: q.tags.clone(),
-                expect: q.expect.clone(),
-                score,
-                verdict,
-                prompt_tokens: completion.as_ref().and_then(|c| c.prompt_tokens),
-                generated_tokens: completion.as_ref().and_then(|c| c.generated_tokens),
-                timings,
-                custom_check: custom,
-            };
-            if let Some(w) = transcripts.as_deref_mut() {
-                let record = TranscriptRecord {
-                    suite: &pack.pack.id,
-                    query_id: &q.id,
-                    repeat,
-                    completion: completion.as_ref().map(|c| c.text.as_str()),
-                    error: missing.as_deref(),
-                    prompt_tokens: result.prompt_tokens,
-                    generated_tokens: result.generated_tokens,
-                    timings: &result.timings,
-                    verdict: result.verdict.as_ref(),
-                    soft_pass: result.score.soft,
-                    strict_pass: result.score.strict,
-                    reason: &result.score.reason,
-                };
-                w.write(&record).map_err(|source| RunError::Transcript {
-                    path: w.path().display().to_string(),
-                    source,
-                })?;
-            }
-            on_done(&pack.pack.id, &result);
-            queries.push(result);
+            repeats: 1,
+            transcripts: None,
+            observer: None,
+            policy: None,
         }
-        results.push(SuiteResult {
-            pack: PackInfo {
-                id: pack.pack.id.clone(),
-                version: pack.pack.version.clone(),
-                description: pack.pack.description.clone(),
-                source: suite.pack.origin.clone(),
-                toolset: suite.toolset.name().to_string(),
-            },
-            generation: pack.pack.generation.clone(),
+    }
+
+    /// Run every query `k` times (seed, seed+1, …). The results are run 0's,
+    /// with a `repeats` section over all K: pass^k, pass@k, stability.
+    pub fn repeats(mut self, k: u32) -> Self {
+        self.repeats = k.max(1);
+        self
+    }
+
+    /// Append one line per finished query to `w` (flushed as it finishes).
+    pub fn transcripts(mut self, w: &'a mut TranscriptWriter) -> Self {
+        self.transcripts = Some(w);
+        self
+    }
+
+    pub fn observer(mut self, o: &'a mut dyn Observer) -> Self {
+        self.observer = Some(o);
+        self
+    }
+
+    /// How a query continues after a completion (default: one turn).
+    pub fn policy(mut self, p: &'a mut dyn Policy) -> Self {
+        self.policy = Some(p);
+        self
+    }
+
+    pub fn run(self, backend: &mut dyn Backend) -> Result<RunResults, RunError> {
+        let Runner {
+            suites,
+            repeats,
+            transcripts,
+            observer,
+            policy,
+        } = self;
+        let (mut silent, mut single) = (Silent, SingleTurn);
+        let observer = observer.unwrap_or(&mut silent);
+        let policy = policy.unwrap_or(&mut single);
+        let marked = repeats > 1;
+        // Repeat-major, then pack and query order: the order a one-by-one
+        // backend completes them and the order results are assembled in.
+        let mut slots = Vec::new();
+        for r in 0..repeats {
+            for (si, suite) in suites.iter().enumerate() {
+                let pack = &suite.pack.pack;
+                for (qi, q) in pack.queries.iter().enumerate() {
+                    let mut generation = pack.pack.generation.clone();
+                    generation.seed = generation.seed.wrapping_add(u64::from(r));
+                    slots.push(Slot {
+                        repeat: r,
+                        suite: si,
+                        query: qi,
+                        prepared: PreparedQuery {
+                            suite: pack.pack.id.clone(),
+                            query_id: q.id.clone(),
+                            messages: q.conversation(pack.pack.system_prompt.as_deref()),
+                            generation,
+                            toolset: Arc::clone(&suite.toolset),
+                            repeat: r,
+                        },
+                        step: 0,
+                        result: None,
+                        text: None,
+                        error: None,
+                    });
+                }
+            }
+        }
+        observer.started(slots.len());
+        let capacity = backend.capacity().max(1);
+        let mut pass = Pass {
+            suites,
+            queue: (0..slots.len()).collect(),
+            slots,
+            transcripts,
+            observer,
+            policy,
+            marked,
+            failure: None,
+        };
+        while pass.failure.is_none() && !pass.queue.is_empty() {
+            let n = capacity.min(pass.queue.len());
+            let jobs: Vec<Job> = pass
+                .queue
+                .drain(..n)
+                .map(|t| Job {
+                    ticket: t,
+                    query: pass.slots[t].prepared.clone(),
+                })
+                .collect();
+            let mut answered = vec![false; pass.slots.len()];
+            backend.complete_all(&jobs, &mut |ticket, answer| {
+                if let Some(a) = answered.get_mut(ticket) {
+                    *a = true;
+                }
+                pass.accept(ticket, answer)
+            });
+            // A backend that returned without answering a job (and without
+            // being told to stop) is a bug of the backend: say so per query.
+            for job in &jobs {
+                if pass.failure.is_some() {
+                    break;
+                }
+                if !answered[job.ticket] {
+                    let why = "the backend returned no completion for this query";
+                    pass.accept(job.ticket, Err(CompletionError::Missing(why.into())));
+                }
+            }
+        }
+        let Pass { slots, failure, .. } = pass;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        Ok(assemble(suites, slots, repeats, backend))
+    }
+}
+
+/// The state of a run while answers arrive.
+struct Pass<'s, 'w> {
+    suites: &'s [Suite],
+    slots: Vec<Slot>,
+    queue: VecDeque<usize>,
+    transcripts: Option<&'w mut TranscriptWriter>,
+    observer: &'w mut dyn Observer,
+    policy: &'w mut dyn Policy,
+    /// Transcript lines carry their repeat index (`--repeats` > 1).
+    marked: bool,
+    failure: Option<RunError>,
+}
+
+impl Pass<'_, '_> {
+    /// Takes one answer: scores it (or requeues the query for another turn),
+    /// writes its transcript line and reports it.
+    fn accept(&mut self, ticket: usize, answer: Result<Completion, CompletionError>) -> Flow {
+        let Some(slot) = self.slots.get_mut(ticket) else {
+            return Flow::Continue;
+        };
+        let suite = &self.suites[slot.suite];
+        match finish(slot, suite, answer, self.policy) {
+            Finished::Again => {
+                self.queue.push_back(ticket);
+                Flow::Continue
+            }
+            Finished::Fatal(message) => {
+                self.failure = Some(RunError::Backend {
+                    suite: slot.prepared.suite.clone(),
+                    query: slot.prepared.query_id.clone(),
+                    message,
+                });
+                Flow::Stop
+            }
+            Finished::Scored => {
+                let Some(result) = slot.result.as_ref() else {
+                    return Flow::Continue;
+                };
+                if let Some(w) = self.transcripts.as_deref_mut() {
+                    if let Err(e) = write_line(w, slot, result, self.marked) {
+                        self.failure = Some(e);
+                        return Flow::Stop;
+                    }
+                }
+                self.observer.finished(&slot.prepared.suite, result);
+                Flow::Continue
+            }
+        }
+    }
+}
+
+enum Finished {
+    Scored,
+    /// The policy continues the query: submit it again.
+    Again,
+    Fatal(String),
+}
+
+/// Classifies, checks and scores one answer into its slot, unless the
+/// policy continues the query.
+fn finish(
+    slot: &mut Slot,
+    suite: &Suite,
+    answer: Result<Completion, CompletionError>,
+    policy: &mut dyn Policy,
+) -> Finished {
+    let q = &suite.pack.pack.queries[slot.query];
+    let (completion, missing) = match answer {
+        Ok(c) => (Some(c), None),
+        Err(CompletionError::Missing(why)) => (None, Some(why)),
+        Err(CompletionError::Fatal(message)) => return Finished::Fatal(message),
+    };
+    let verdict = completion.as_ref().map(|c| suite.classify(&c.text));
+    if let (Some(c), Some(v)) = (&completion, &verdict) {
+        if let Next::Continue(more) = policy.after(&slot.prepared, slot.step, c, v) {
+            slot.prepared.messages.extend(more);
+            slot.step += 1;
+            return Finished::Again;
+        }
+    }
+    let response = match (&verdict, &completion, &missing) {
+        (Some(v), Some(c), _) => Response::Completed {
+            verdict: v,
+            text: &c.text,
+        },
+        (_, _, Some(why)) => Response::Missing(why),
+        _ => Response::Missing("no completion"),
+    };
+    let mut score = score_query(&q.expect, response);
+    let custom = verdict.as_ref().and_then(|v| suite.custom_check(&q.id, v));
+    if let Some(c) = &custom {
+        apply_custom_check(&mut score, c);
+    }
+    slot.result = Some(QueryResult {
+        id: q.id.clone(),
+        tags: q.tags.clone(),
+        expect: q.expect.clone(),
+        score,
+        verdict,
+        prompt_tokens: completion.as_ref().and_then(|c| c.prompt_tokens),
+        generated_tokens: completion.as_ref().and_then(|c| c.generated_tokens),
+        timings: completion
+            .as_ref()
+            .map(|c| c.timings.clone())
+            .unwrap_or_else(Timings::default),
+        custom_check: custom,
+    });
+    slot.text = completion.map(|c| c.text);
+    slot.error = missing;
+    Finished::Scored
+}
+
+fn write_line(
+    w: &mut TranscriptWriter,
+    slot: &Slot,
+    result: &QueryResult,
+    marked: bool,
+) -> Result<(), RunError> {
+    let record = TranscriptRecord {
+        suite: &slot.prepared.suite,
+        query_id: &slot.prepared.query_id,
+        repeat: marked.then_some(slot.repeat),
+        completion: slot.text.as_deref(),
+        error: slot.error.as_deref(),
+        prompt_tokens: result.prompt_tokens,
+        generated_tokens: result.generated_tokens,
+        timings: &result.timings,
+        verdict: result.verdict.as_ref(),
+        soft_pass: result.score.soft,
+        strict_pass: result.score.strict,
+        reason: &result.score.reason,
+    };
+    w.write(&record).map_err(|source| RunError::Transcript {
+        path: w.path().display().to_string(),
+        source,
+    })
+}
+
+/// Run 0's results per suite in pack and query order, with the repeats
+/// section over every run when there were several.
+fn assemble(suites: &[Suite], slots: Vec<Slot>, repeats: u32, backend: &dyn Backend) -> RunResults {
+    let mut per_suite: Vec<Vec<QueryResult>> = vec![Vec::new(); suites.len()];
+    let mut outcomes: Vec<Vec<_>> = vec![Vec::new(); repeats as usize];
+    for slot in slots {
+        let Some(result) = slot.result else { continue };
+        outcomes[slot.repeat as usize].push((
+            slot.prepared.suite,
+            result.id.clone(),
+            result.score.strict,
+            result.verdict.as_ref().map(|v| v.kind),
+        ));
+        if slot.repeat == 0 {
+            per_suite[slot.suite].push(result);
+        }
+    }
+    let results: Vec<SuiteResult> = suites
+        .iter()
+        .zip(per_suite)
+        .map(|(suite, queries)| SuiteResult {
+            pack: suite.info(),
+            generation: suite.pack.pack.pack.generation.clone(),
             metrics: metrics_of(&queries),
             queries,
-        });
-    }
+        })
+        .collect();
     let overall = metrics_of(results.iter().flat_map(|s| s.queries.iter()));
-    Ok(RunResults {
+    let mut warnings = backend.warnings();
+    let mut repeats_section = None;
+    if repeats > 1 {
+        let greedy = suites
+            .iter()
+            .all(|s| s.pack.pack.pack.generation.temperature <= 0.0);
+        if greedy {
+            warnings.push(format!(
+                "--repeats {repeats} with greedy decoding (temperature 0): the runs repeat one \
+                 observation; set a temperature in the packs' [pack.generation] to measure stability"
+            ));
+        }
+        repeats_section = Some(Repeats::from_runs(&outcomes, greedy));
+    }
+    RunResults {
         format_version: FORMAT_VERSION,
         generator: Generator::default(),
         created: now_rfc3339(),
         backend: backend.info(),
         suites: results,
         overall,
-        warnings: backend.warnings(),
-        repeats: None,
-    })
+        warnings,
+        repeats: repeats_section,
+        bench: None,
+        provenance: None,
+    }
 }

@@ -40,3 +40,17 @@ pub fn tokenizer_dir() -> PathBuf {
     );
     PathBuf::from(text(&st.stdout).trim())
 }
+
+/// Where a results document breaks schemas/results.schema.json
+/// ("pointer: message" each; empty when it conforms).
+pub fn results_schema_errors(results: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("schemas/results.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    validator
+        .iter_errors(results)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}

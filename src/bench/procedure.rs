@@ -1,0 +1,176 @@
+//! The bench procedure: load the model (timed), time the benchmark query
+//! cold (warm-up, then the steady series, each prefilled from scratch as a
+//! user's first request would be), then score every query of every suite
+//! once with the shared-prefix cache. Returns one typed results document.
+
+use super::provenance::model_hashes;
+use super::stats::summarize;
+use crate::model::default::ensure_default_model;
+use crate::model::info::disk_size;
+use crate::results::{
+    BenchMetrics, BenchSettings, Provenance, QuantizationInfo, RunResults, Timed,
+};
+use crate::run::mlx::MlxBackend;
+use crate::run::{Backend, Observer, PreparedQuery, Runner, Suite};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What to measure.
+pub struct BenchRequest {
+    /// The model folder (`None`: the set-up's default model).
+    pub model: Option<PathBuf>,
+    /// The suites; the first query of the first is the timed query.
+    pub suites: Vec<Suite>,
+    /// The pack files named, recorded in the provenance.
+    pub suite_paths: Vec<PathBuf>,
+    pub steady: usize,
+    pub repeats: u32,
+    pub max_tokens: Option<u32>,
+    /// Hash every file of the model folder for the provenance.
+    pub hash: bool,
+}
+
+/// Why a bench could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The request itself (no queries, no model folder).
+    #[error("{0}")]
+    Input(String),
+    /// Loading or running the model.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+pub fn bench(req: BenchRequest, observer: &mut dyn Observer) -> Result<RunResults, BenchError> {
+    let input = BenchError::Input;
+    let runtime = |e: &dyn std::fmt::Display| BenchError::Runtime(e.to_string());
+    let mut suites = req.suites;
+    if let Some(m) = req.max_tokens {
+        suites.iter_mut().for_each(|s| s.cap_tokens(m));
+    }
+    let (suite, query) = suites
+        .first()
+        .and_then(|s| s.pack.pack.queries.first().map(|q| (s, q)))
+        .ok_or_else(|| input("the first suite has no queries: nothing to time".into()))?;
+    let dir = match req.model {
+        Some(d) => d,
+        None => ensure_default_model().map_err(|e| runtime(&e))?,
+    };
+    let disk_bytes = disk_size(&dir).map_err(|e| input(e.to_string()))?;
+    let hashes = if req.hash {
+        Some(model_hashes(&dir).map_err(|e| {
+            input(format!(
+                "{}: cannot hash the model files: {e}",
+                dir.display()
+            ))
+        })?)
+    } else {
+        None
+    };
+
+    mlx_rs::memory::reset_peak_memory().map_err(|e| runtime(&format!("{e:?}")))?;
+    let mut backend = MlxBackend::load(&dir)
+        .map_err(|e| BenchError::Runtime(format!("loading the model: {e}")))?;
+    let active_after_load = mlx_rs::memory::active_memory().unwrap_or(0) as u64;
+    observer.note(&format!(
+        "loaded {} in {:.2}s",
+        dir.display(),
+        backend.load_s
+    ));
+
+    // Latency: every run prefills from scratch, as a user's first request would.
+    backend.reuse_prefix = false;
+    let prepared = PreparedQuery {
+        suite: suite.id().to_string(),
+        query_id: query.id.clone(),
+        messages: query.conversation(suite.pack.pack.pack.system_prompt.as_deref()),
+        generation: suite.pack.pack.pack.generation.clone(),
+        toolset: Arc::clone(&suite.toolset),
+        repeat: 0,
+    };
+    let mut timed = Vec::new();
+    let mut texts = Vec::new();
+    for i in 0..=req.steady {
+        observer.note(&format!(
+            "{} {}/{} …",
+            if i == 0 { "warm-up" } else { "steady" },
+            prepared.suite,
+            prepared.query_id
+        ));
+        let c = backend
+            .complete(&prepared)
+            .map_err(|e| BenchError::Runtime(format!("benchmark query failed: {e}")))?;
+        let s = backend
+            .stats
+            .last()
+            .cloned()
+            .ok_or_else(|| BenchError::Runtime("no statistics recorded".into()))?;
+        texts.push(c.text);
+        timed.push(Timed {
+            total_s: s.total_s,
+            time_to_first_token_s: s.time_to_first_token_s,
+            prompt_tokens: s.prompt_tokens,
+            generated_tokens: s.generated_tokens,
+            prompt_tps: s.prompt_tps,
+            generation_tps: s.generation_tps,
+        });
+    }
+    let warmup = timed.remove(0);
+    let steady_texts = &texts[1..];
+    let times: Vec<f64> = timed.iter().map(|t| t.total_s).collect();
+    let summary = summarize(&times);
+    let mean = |f: &dyn Fn(&Timed) -> f64| {
+        if timed.is_empty() {
+            0.0
+        } else {
+            timed.iter().map(f).sum::<f64>() / timed.len() as f64
+        }
+    };
+
+    // Accuracy: every query of every suite once.
+    backend.reuse_prefix = true;
+    let mut results = Runner::new(&suites)
+        .repeats(req.repeats)
+        .observer(observer)
+        .run(&mut backend as &mut dyn Backend)
+        .map_err(|e| runtime(&e))?;
+    let peak = mlx_rs::memory::peak_memory().unwrap_or(0) as u64;
+
+    let config = &backend.model().config;
+    results.bench = Some(BenchMetrics {
+        disk_bytes,
+        load_s: backend.load_s,
+        active_memory_after_load_bytes: active_after_load,
+        peak_memory_bytes: peak,
+        benchmark_query: format!("{}/{}", prepared.suite, prepared.query_id),
+        warmup_s: warmup.total_s,
+        warmup,
+        steady_avg_s: summary.as_ref().map(|s| s.mean).unwrap_or(0.0),
+        steady_summary: summary,
+        steady_outputs_identical: steady_texts.windows(2).all(|w| w[0] == w[1]),
+        mean_ttft_s: mean(&|t| t.time_to_first_token_s),
+        mean_generation_tps: mean(&|t| t.generation_tps),
+        mean_prompt_tps: mean(&|t| t.prompt_tps),
+        steady: timed.clone(),
+    });
+    results.provenance = Some(Provenance {
+        model_path: dir.clone(),
+        model_type: config.arch.model_type().to_string(),
+        quantization: config.quantization.default.map(|q| QuantizationInfo {
+            bits: q.bits,
+            group_size: q.group_size,
+        }),
+        sha256: hashes,
+        mlx_version: crate::runtime::mlx_version(),
+        mlx_backend: crate::runtime::BACKEND.to_string(),
+        device: crate::runtime::info().default_device,
+        punie_eval_version: env!("CARGO_PKG_VERSION").to_string(),
+        settings: BenchSettings {
+            steady_runs: req.steady,
+            max_tokens_override: req.max_tokens,
+            repeats: req.repeats,
+            suites: req.suite_paths,
+        },
+    });
+    Ok(results)
+}
