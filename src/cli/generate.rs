@@ -1,7 +1,9 @@
 //! `punie-eval generate`: one completion, raw (special tokens visible), with
 //! the statistics the evaluator records.
 
-use super::{CliResult, Failure, Outcome};
+use super::CliResult;
+#[cfg(feature = "mlx")]
+use super::{Failure, Outcome};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -82,7 +84,7 @@ pub fn run(args: Args) -> CliResult {
             .map_err(|e| format!("{}: cannot read the prompt: {e}", f.display()))?,
         (None, None) => return Err("give --prompt TEXT or --prompt-file FILE".into()),
     };
-    let prompt = ChatPrompt::load(&dir)?;
+    let prompt = ChatPrompt::load(&dir).map_err(Failure::runtime)?;
     let text = if args.raw {
         user
     } else {

@@ -1,6 +1,8 @@
 //! `punie-eval model info|synth|import-gguf`.
 
-use super::{CliResult, Outcome};
+use super::CliResult;
+#[cfg(feature = "mlx")]
+use super::Outcome;
 use clap::Subcommand;
 use std::path::PathBuf;
 
