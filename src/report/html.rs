@@ -3,9 +3,9 @@
 //! inline SVG latency plot. Opens anywhere, attaches to any CI run.
 
 use super::junit::escape;
+use super::table::{self, Cell, Outcome};
 use crate::results::RunResults;
-use crate::score::{Metrics, Observed, Rate};
-use crate::suite::ExpectKind;
+use crate::score::{Observed, Rate};
 use std::fmt::Write;
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\
@@ -22,20 +22,14 @@ fn pct(r: &Rate) -> String {
     }
 }
 
-fn summary_row(out: &mut String, name: &str, m: &Metrics) {
-    let f1 = m.calls_tool.f1.map_or("n/a".into(), |f| format!("{f:.3}"));
-    let _ = writeln!(
-        out,
-        "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{f1}</td><td>{}</td></tr>",
-        escape(name),
-        m.queries,
-        pct(&m.discrimination_accuracy),
-        pct(&m.soft),
-        pct(&m.strict),
-        pct(&m.tool_name_accuracy),
-        pct(&m.argument_validity),
-        m.no_completion
-    );
+fn cell_html(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Name(n) => format!("<td class=l>{}</td>", escape(n)),
+        Cell::Overall => "<td class=l>overall</td>".to_string(),
+        Cell::Count(n) => format!("<td>{n}</td>"),
+        Cell::Rate(r) => format!("<td>{}</td>", pct(r)),
+        Cell::Score(f1) => format!("<td>{}</td>", table::score_text(*f1)),
+    }
 }
 
 pub fn html(r: &RunResults) -> String {
@@ -56,12 +50,15 @@ pub fn html(r: &RunResults) -> String {
         escape(&r.generator.version)
     );
 
-    let _ = writeln!(out, "<h2>Summary</h2><table id=summary><tr><th class=l>suite</th><th>n</th><th>discrimination</th><th>soft</th><th>strict</th><th>tool names</th><th>arg validity</th><th>F1</th><th>no completion</th></tr>");
-    for s in &r.suites {
-        summary_row(&mut out, &s.pack.id, &s.metrics);
+    let _ = write!(out, "<h2>Summary</h2><table id=summary><tr>");
+    for (i, c) in table::SUMMARY.iter().enumerate() {
+        let class = if i == 0 { " class=l" } else { "" };
+        let _ = write!(out, "<th{class}>{}</th>", c.name);
     }
-    if r.suites.len() > 1 {
-        summary_row(&mut out, "overall", &r.overall);
+    let _ = writeln!(out, "</tr>");
+    for row in table::summary(r) {
+        let cells: String = row.iter().map(cell_html).collect();
+        let _ = writeln!(out, "<tr>{cells}</tr>");
     }
     let _ = writeln!(out, "</table><p>Rates with Wilson 95% intervals.</p>");
 
@@ -73,28 +70,20 @@ pub fn html(r: &RunResults) -> String {
         let _ = write!(out, "<th>{}</th>", o.as_str());
     }
     let _ = writeln!(out, "<th>total</th></tr>");
-    let c = &r.overall.confusion;
-    for e in ExpectKind::ALL {
-        let _ = write!(out, "<tr><th class=l>{}</th>", e.as_str());
-        for o in Observed::ALL {
-            let n = c.get(e, o);
+    for row in table::confusion(r) {
+        let _ = write!(out, "<tr><th class=l>{}</th>", row.expected.as_str());
+        for (i, n) in row.counts.iter().enumerate() {
             // The cell where behaviour matched the expectation kind.
-            let right = match o.wants_tool() {
-                Some(t) => {
-                    t == e.wants_tool() && o != Observed::MalformedCall && o != Observed::Promise
-                }
-                None => false,
-            };
-            let class = if n == 0 {
+            let class = if *n == 0 {
                 " class=zero"
-            } else if right {
+            } else if row.is_hit(i) {
                 " class=hit"
             } else {
                 ""
             };
             let _ = write!(out, "<td{class}>{n}</td>");
         }
-        let _ = writeln!(out, "<td>{}</td></tr>", c.row_total(e));
+        let _ = writeln!(out, "<td>{}</td></tr>", row.total);
     }
     let _ = writeln!(out, "</table>");
 
@@ -105,10 +94,10 @@ pub fn html(r: &RunResults) -> String {
     let _ = writeln!(out, "<h2>Queries</h2><table id=queries><tr><th class=l>suite</th><th class=l>query</th><th class=l>expected</th><th class=l>observed</th><th class=l>called</th><th class=l>result</th><th>time</th><th class=l>reason</th></tr>");
     for s in &r.suites {
         for q in &s.queries {
-            let (class, result) = match (q.score.strict, q.score.soft) {
-                (true, _) => ("pass", "pass"),
-                (false, true) => ("soft", "soft pass"),
-                (false, false) => ("fail", "fail"),
+            let (class, result) = match Outcome::of(q) {
+                Outcome::Pass => ("pass", "pass"),
+                Outcome::SoftPass => ("soft", "soft pass"),
+                Outcome::Fail | Outcome::NoCompletion => ("fail", "fail"),
             };
             let time = q
                 .timings

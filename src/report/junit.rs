@@ -2,8 +2,8 @@
 //! a strict failure is a `<failure>` carrying the reason, a missing
 //! completion an `<error>`. CI systems render this without any plugin.
 
+use super::table::Outcome;
 use crate::results::RunResults;
-use crate::score::Observed;
 use std::fmt::Write;
 
 /// Escapes text for XML attributes and content, dropping characters XML 1.0
@@ -31,28 +31,19 @@ fn secs(v: f64) -> String {
 
 pub fn junit(r: &RunResults) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let count = |f: &dyn Fn(Observed, bool) -> bool| -> usize {
-        r.suites
-            .iter()
-            .flat_map(|s| &s.queries)
-            .filter(|q| f(q.score.observed, q.score.strict))
-            .count()
-    };
-    let tests = count(&|_, _| true);
-    let errors = count(&|o, _| o == Observed::NoCompletion);
-    let failures = count(&|o, s| !s && o != Observed::NoCompletion);
+    let all: Vec<Outcome> = r
+        .suites
+        .iter()
+        .flat_map(|s| s.queries.iter().map(Outcome::of))
+        .collect();
+    let (tests, errors, failures) = counts(&all);
     let _ = writeln!(
         out,
         "<testsuites name=\"punie-eval\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
     );
     for s in &r.suites {
-        let n = s.queries.len();
-        let errs = s
-            .queries
-            .iter()
-            .filter(|q| q.score.observed == Observed::NoCompletion)
-            .count();
-        let fails = s.queries.iter().filter(|q| !q.score.strict).count() - errs;
+        let outcomes: Vec<Outcome> = s.queries.iter().map(Outcome::of).collect();
+        let (n, errs, fails) = counts(&outcomes);
         let time: f64 = s.queries.iter().filter_map(|q| q.timings.total_s).sum();
         let _ = writeln!(
             out,
@@ -77,16 +68,21 @@ pub fn junit(r: &RunResults) -> String {
                 escape(&q.id)
             );
             let observed = q.score.observed.as_str();
-            if q.score.strict {
+            let outcome = Outcome::of(q);
+            if outcome == Outcome::Pass {
                 let _ = writeln!(out, "/>");
-            } else if q.score.observed == Observed::NoCompletion {
+            } else if outcome == Outcome::NoCompletion {
                 let _ = writeln!(
                     out,
                     ">\n      <error message=\"{}\" type=\"{observed}\"/>\n    </testcase>",
                     escape(&q.score.reason)
                 );
             } else {
-                let kind = if q.score.soft { "soft_pass" } else { "fail" };
+                let kind = if outcome == Outcome::SoftPass {
+                    "soft_pass"
+                } else {
+                    "fail"
+                };
                 let _ = writeln!(
                     out,
                     ">\n      <failure message=\"{}\" type=\"{kind}\">expected {}, observed {observed}; called [{}]</failure>\n    </testcase>",
@@ -100,4 +96,17 @@ pub fn junit(r: &RunResults) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// (tests, errors = no completion, failures = the other non-passes).
+fn counts(outcomes: &[Outcome]) -> (usize, usize, usize) {
+    let errors = outcomes
+        .iter()
+        .filter(|o| **o == Outcome::NoCompletion)
+        .count();
+    let failures = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Fail | Outcome::SoftPass))
+        .count();
+    (outcomes.len(), errors, failures)
 }

@@ -3,10 +3,10 @@
 //! requests and notebooks.
 
 use super::compare::{detectable_text, letter, Comparison};
+use super::table::{self, Cell};
 use crate::results::RunResults;
-use crate::score::{Metrics, Observed};
+use crate::score::Observed;
 use crate::stats::mcnemar::fmt_p;
-use crate::suite::ExpectKind;
 use std::fmt::Write;
 
 /// Table cells must not break the table: pipes escaped, newlines flattened.
@@ -16,20 +16,14 @@ pub fn cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-fn metrics_row(out: &mut String, name: &str, m: &Metrics) {
-    let f1 = m.calls_tool.f1.map_or("n/a".into(), |f| format!("{f:.3}"));
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} | {} | {} | {f1} | {} |",
-        cell(name),
-        m.queries,
-        m.discrimination_accuracy.display(),
-        m.soft.display(),
-        m.strict.display(),
-        m.tool_name_accuracy.display(),
-        m.argument_validity.display(),
-        m.no_completion
-    );
+fn cell_text(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Name(n) => cell(n),
+        Cell::Overall => "**overall**".to_string(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Rate(r) => r.display(),
+        Cell::Score(f1) => table::score_text(*f1),
+    }
 }
 
 /// A run's results as Markdown.
@@ -45,16 +39,12 @@ pub fn results(r: &RunResults) -> String {
         r.generator.name,
         r.generator.version
     );
-    let _ = writeln!(
-        out,
-        "| suite | n | discrimination | soft | strict | tool names | arg validity | F1 | no completion |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for s in &r.suites {
-        metrics_row(&mut out, &s.pack.id, &s.metrics);
-    }
-    if r.suites.len() > 1 {
-        metrics_row(&mut out, "**overall**", &r.overall);
+    let names: Vec<&str> = table::SUMMARY.iter().map(|c| c.name).collect();
+    let _ = writeln!(out, "| {} |", names.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---:|".repeat(names.len() - 1));
+    for row in table::summary(r) {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     let _ = writeln!(out, "\nRates with Wilson 95% intervals.\n");
 
@@ -67,27 +57,24 @@ pub fn results(r: &RunResults) -> String {
         let _ = write!(out, " {} |", o.as_str());
     }
     let _ = writeln!(out, "\n|---|{}", "---:|".repeat(Observed::ALL.len()));
-    for e in ExpectKind::ALL {
-        let _ = write!(out, "| {} |", e.as_str());
-        for o in Observed::ALL {
-            let _ = write!(out, " {} |", r.overall.confusion.get(e, o));
+    for row in table::confusion(r) {
+        let _ = write!(out, "| {} |", row.expected.as_str());
+        for n in &row.counts {
+            let _ = write!(out, " {n} |");
         }
         let _ = writeln!(out);
     }
 
-    let failures: Vec<String> = r
-        .suites
-        .iter()
-        .flat_map(|s| {
-            s.queries.iter().filter(|q| !q.score.strict).map(|q| {
-                format!(
-                    "| {} | {} | {} | {} |",
-                    cell(&s.pack.id),
-                    cell(&q.id),
-                    q.score.observed.as_str(),
-                    cell(&q.score.reason)
-                )
-            })
+    let failures: Vec<String> = table::failures(r)
+        .into_iter()
+        .map(|(s, q, _)| {
+            format!(
+                "| {} | {} | {} | {} |",
+                cell(&s.pack.id),
+                cell(&q.id),
+                q.score.observed.as_str(),
+                cell(&q.score.reason)
+            )
         })
         .collect();
     if failures.is_empty() {

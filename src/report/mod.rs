@@ -6,6 +6,7 @@ pub mod compare;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod table;
 pub mod terminal;
 
 use crate::results::RunResults;

@@ -1,9 +1,9 @@
 //! The terminal summary of a run: one row per suite and one overall, the
 //! overall confusion matrix, then every strict failure with its reason.
 
+use super::table::{self, Cell, Outcome};
 use crate::results::RunResults;
-use crate::score::{Metrics, Observed, Rate};
-use crate::suite::ExpectKind;
+use crate::score::{Observed, Rate};
 use std::fmt::Write;
 
 fn pct(r: &Rate) -> String {
@@ -15,45 +15,36 @@ fn pct(r: &Rate) -> String {
     }
 }
 
-fn row(out: &mut String, name: &str, m: &Metrics) {
-    let f1 = m
-        .calls_tool
-        .f1
-        .map_or_else(|| "n/a".to_string(), |f| format!("{f:.3}"));
-    let _ = writeln!(
-        out,
-        "{name:<20} {:>4} {:>19} {:>19} {:>19} {:>19} {:>19} {f1:>6} {:>5}",
-        m.queries,
-        pct(&m.discrimination_accuracy),
-        pct(&m.soft),
-        pct(&m.strict),
-        pct(&m.tool_name_accuracy),
-        pct(&m.argument_validity),
-        m.no_completion,
-    );
+/// Column widths of the summary (the name left-aligned, the rest right).
+const WIDTHS: [usize; 9] = [20, 4, 19, 19, 19, 19, 19, 6, 5];
+
+fn cell_text(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Name(n) => n.to_string(),
+        Cell::Overall => "overall".to_string(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Rate(r) => pct(r),
+        Cell::Score(f1) => table::score_text(*f1),
+    }
+}
+
+fn line(out: &mut String, cells: impl Iterator<Item = String>) {
+    for (i, (text, w)) in cells.zip(WIDTHS).enumerate() {
+        if i == 0 {
+            let _ = write!(out, "{text:<w$}");
+        } else {
+            let _ = write!(out, " {text:>w$}");
+        }
+    }
+    let _ = writeln!(out);
 }
 
 pub fn summary(r: &RunResults) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", r.backend.kind, r.backend.description);
-    let _ = writeln!(
-        out,
-        "{:<20} {:>4} {:>19} {:>19} {:>19} {:>19} {:>19} {:>6} {:>5}",
-        "suite",
-        "n",
-        "discrimination",
-        "soft",
-        "strict",
-        "tool names",
-        "arg validity",
-        "F1",
-        "none"
-    );
-    for s in &r.suites {
-        row(&mut out, &s.pack.id, &s.metrics);
-    }
-    if r.suites.len() > 1 {
-        row(&mut out, "overall", &r.overall);
+    line(&mut out, table::SUMMARY.iter().map(|c| c.short.to_string()));
+    for row in table::summary(r) {
+        line(&mut out, row.iter().map(cell_text));
     }
     let _ = writeln!(
         out,
@@ -66,13 +57,10 @@ pub fn summary(r: &RunResults) -> String {
         let _ = write!(out, " {:>14}", o.as_str());
     }
     let _ = writeln!(out);
-    for e in ExpectKind::ALL {
-        if r.overall.confusion.row_total(e) == 0 {
-            continue;
-        }
-        let _ = write!(out, "{:<10}", e.as_str());
-        for o in Observed::ALL {
-            let _ = write!(out, " {:>14}", r.overall.confusion.get(e, o));
+    for row in table::confusion(r).iter().filter(|row| row.total > 0) {
+        let _ = write!(out, "{:<10}", row.expected.as_str());
+        for n in &row.counts {
+            let _ = write!(out, " {n:>14}");
         }
         let _ = writeln!(out);
     }
@@ -81,15 +69,12 @@ pub fn summary(r: &RunResults) -> String {
     // transcript file would otherwise bury the real failures.
     let mut missing = Vec::new();
     let mut failures = Vec::new();
-    for s in &r.suites {
-        for q in s.queries.iter().filter(|q| !q.score.strict) {
-            let id = format!("{}/{}", s.pack.id, q.id);
-            if q.score.observed == Observed::NoCompletion {
-                missing.push(id);
-            } else {
-                let verdict = if q.score.soft { "soft pass" } else { "fail" };
-                failures.push(format!("  {id} [{verdict}]: {}", q.score.reason));
-            }
+    for (s, q, outcome) in table::failures(r) {
+        let id = format!("{}/{}", s.pack.id, q.id);
+        if outcome == Outcome::NoCompletion {
+            missing.push(id);
+        } else {
+            failures.push(format!("  {id} [{}]: {}", outcome.as_str(), q.score.reason));
         }
     }
     if failures.is_empty() && missing.is_empty() {
