@@ -68,6 +68,14 @@ pub fn run(args: Args) -> CliResult {
     } else {
         args.suites.clone()
     };
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    if let Some(p) = &args.json {
+        outputs.push(("--json", p.as_path()));
+    }
+    outputs.extend(args.reports.iter().map(|r| ("--report", r.path.as_path())));
+    let mut inputs: Vec<&std::path::Path> = suite_paths.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.targets.as_deref());
+    super::refuse_overwrite(&outputs, &inputs)?;
     let sources = Sources {
         files: suite_paths.clone(),
         ..args.plugins.sources()

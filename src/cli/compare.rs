@@ -21,6 +21,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
+    let inputs: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+    let mut outputs = Vec::new();
+    if let Some(p) = &args.markdown {
+        outputs.push(("--markdown", p.as_path()));
+    }
+    if let Some(p) = &args.json {
+        outputs.push(("--json", p.as_path()));
+    }
+    super::refuse_overwrite(&outputs, &inputs)?;
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for f in &args.files {

@@ -140,3 +140,39 @@ pub fn existing_model_dir(dir: &std::path::Path) -> Result<(), Failure> {
         dir.display()
     )))
 }
+
+/// Refuses an output path that is also an input (or another output): the
+/// run would overwrite what it reads, or one report would replace another.
+pub fn refuse_overwrite(
+    outputs: &[(&str, &std::path::Path)],
+    inputs: &[&std::path::Path],
+) -> Result<(), Failure> {
+    // Outputs may not exist yet: compare their folder's real path + name.
+    let key = |p: &std::path::Path| -> Option<std::path::PathBuf> {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(p.file_name()?))
+    };
+    for (i, (flag, out)) in outputs.iter().enumerate() {
+        let Some(k) = key(out) else { continue };
+        if let Some(input) = inputs.iter().find(|p| key(p).as_ref() == Some(&k)) {
+            return Err(Failure::Input(format!(
+                "{flag} {} would overwrite the input {}; fix: write it to another file",
+                out.display(),
+                input.display()
+            )));
+        }
+        if let Some((other, _)) = outputs[..i]
+            .iter()
+            .find(|(_, p)| key(p).as_ref() == Some(&k))
+        {
+            return Err(Failure::Input(format!(
+                "{flag} {} is also the file of {other}; fix: give each output its own file",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -20,9 +20,17 @@ pub fn run(args: Args) -> CliResult {
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut bad = 0usize;
-    for (i, line) in stdin.lines().enumerate() {
-        let line = line.map_err(|e| format!("stdin line {}: cannot read: {e}", i + 1))?;
-        let json = match completion_of(&line) {
+    // Lines as bytes: one line that is not UTF-8 is an error line in its
+    // place, and the stream goes on (docs/parse.md).
+    for (i, line) in stdin.split(b'\n').enumerate() {
+        let mut line = line.map_err(|e| format!("stdin line {}: cannot read: {e}", i + 1))?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let parsed = std::str::from_utf8(&line)
+            .map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))
+            .and_then(completion_of);
+        let json = match parsed {
             Ok(completion) => serde_json::to_string(&classify(&completion, &toolset))?,
             Err(why) => {
                 bad += 1;

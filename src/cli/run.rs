@@ -84,6 +84,15 @@ pub fn run(args: Args) -> CliResult {
         )
     })?;
     let transcripts_path = out_dir.join("transcripts.jsonl");
+    let results_path = out_dir.join("results.json");
+    let mut outputs = vec![
+        ("results", results_path.as_path()),
+        ("transcripts", transcripts_path.as_path()),
+    ];
+    outputs.extend(args.reports.iter().map(|r| ("--report", r.path.as_path())));
+    let mut inputs: Vec<&std::path::Path> = args.suites.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.replay.as_deref());
+    super::refuse_overwrite(&outputs, &inputs)?;
     let mut transcripts = TranscriptWriter::append(&transcripts_path).map_err(|e| {
         format!(
             "{}: cannot open for appending: {e}; fix: choose another --out",
@@ -100,7 +109,6 @@ pub fn run(args: Args) -> CliResult {
     progress.finish();
     let results = results.map_err(Failure::runtime)?;
 
-    let results_path = out_dir.join("results.json");
     results.write(&results_path)?;
     for spec in &args.reports {
         punie_eval::report::write(&results, spec.format, &spec.path)?;
