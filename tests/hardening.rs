@@ -105,3 +105,28 @@ fn outputs_never_overwrite_inputs() {
         before
     );
 }
+
+/// Flags that a pack file would reject are rejected on the command line
+/// too, before any model is loaded.
+#[cfg(feature = "mlx")]
+#[test]
+fn generate_rejects_sampling_settings_a_pack_would_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flags, says) in [
+        (vec!["--temperature", "NaN"], "--temperature"),
+        (vec!["--temperature=-1"], "--temperature"),
+        (vec!["--top-p", "5"], "--top-p"),
+        (vec!["--top-p", "0"], "--top-p"),
+        (vec!["--stop", ""], "--stop"),
+    ] {
+        let mut args = vec!["generate", "--prompt", "hi", "--model", "nowhere"];
+        args.extend(&flags);
+        let o = cli_support::punie(&args, dir.path());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains("fix:"),
+            "{flags:?}: {err}"
+        );
+    }
+}

@@ -53,12 +53,51 @@ impl Targets {
     pub fn load(path: &Path) -> Result<Targets, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read targets: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| {
+        let t: Targets = toml::from_str(&text).map_err(|e| {
             format!(
                 "{}: {e}fix: keys are load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy",
                 path.display()
             )
-        })
+        })?;
+        t.validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(t)
+    }
+
+    /// Refuses targets that can never fail or never pass, before the bench
+    /// spends minutes measuring: no target at all, a limit that is not a
+    /// positive finite number, an accuracy outside 0..1 (a percentage).
+    pub fn validate(&self) -> Result<(), String> {
+        let limits = [
+            ("load_s", self.load_s),
+            ("warmup_s", self.warmup_s),
+            ("steady_s", self.steady_s),
+            ("memory_gb", self.memory_gb),
+            ("disk_gb", self.disk_gb),
+        ];
+        if limits.iter().all(|(_, v)| v.is_none()) && self.accuracy.is_none() {
+            return Err("no targets: the file sets none, so it would pass with no checks; fix: \
+                        set at least one of load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy"
+                .into());
+        }
+        for (key, v) in limits {
+            if let Some(v) = v {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(format!(
+                        "{key} = {v} can never be a meaningful limit; fix: give a positive, \
+                         finite number (seconds or GB)"
+                    ));
+                }
+            }
+        }
+        if let Some(a) = self.accuracy {
+            if !(0.0..=1.0).contains(&a) {
+                return Err(format!(
+                    "accuracy = {a} is outside 0..1; fix: give a fraction (0.9 for 90%)"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// One check per target given; `accuracy` is the strict score (None when
@@ -102,6 +141,24 @@ impl Targets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_that_cannot_fail_or_pass_are_refused() {
+        let parse = |t: &str| toml::from_str::<Targets>(t).unwrap().validate();
+        assert!(parse("accuracy = 0.9\nload_s = 10.0").is_ok());
+        for (text, says) in [
+            ("accuracy = 90.0", "0.9 for 90%"),
+            ("accuracy = -0.5", "outside 0..1"),
+            ("accuracy = nan", "outside 0..1"),
+            ("load_s = -1.0", "positive"),
+            ("steady_s = inf", "positive"),
+            ("memory_gb = nan", "positive"),
+            ("", "no targets"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.contains(says), "{text:?}: {e}");
+        }
+    }
     use crate::bench::Timed;
 
     fn metrics(load_s: f64, peak: u64) -> BenchMetrics {

@@ -68,6 +68,7 @@ pub fn run(_args: Args) -> CliResult {
 
 #[cfg(feature = "mlx")]
 pub fn run(args: Args) -> CliResult {
+    check_sampling(&args)?;
     use punie_eval::chat::{ChatPrompt, Message, RenderOptions};
     use punie_eval::model::generate::{generate, GenerateOptions};
 
@@ -177,4 +178,29 @@ pub fn run(args: Args) -> CliResult {
         );
     }
     Ok(Outcome::Ok)
+}
+
+/// The same bounds a pack's [pack.generation] has (`--temperature nan`,
+/// `--top-p 5` or an empty stop string would otherwise run silently).
+#[cfg(feature = "mlx")]
+fn check_sampling(args: &Args) -> Result<(), Failure> {
+    let bad = |m: String| Err(Failure::Input(m));
+    if !(args.temperature.is_finite() && args.temperature >= 0.0) {
+        return bad(format!(
+            "--temperature {} is not a temperature; fix: 0 (greedy) or a positive number",
+            args.temperature
+        ));
+    }
+    if !(args.top_p > 0.0 && args.top_p <= 1.0) {
+        return bad(format!(
+            "--top-p {} is outside (0, 1]; fix: a probability mass such as 0.9 (1 = off)",
+            args.top_p
+        ));
+    }
+    if args.stop.iter().any(String::is_empty) {
+        return bad(
+            "--stop '' would stop before the first token; fix: give a non-empty string".into(),
+        );
+    }
+    Ok(())
 }
