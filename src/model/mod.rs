@@ -76,7 +76,7 @@ impl Model {
         let leftover: Vec<String> = w
             .leftover()
             .into_iter()
-            .filter(|k| !k.ends_with("rotary_emb.inv_freq"))
+            .filter(|k| !config.arch.ignores_tensor(k))
             .collect();
         if !leftover.is_empty() {
             return Err(Error::Weights {
