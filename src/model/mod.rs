@@ -2,9 +2,9 @@
 //! writes it and run it exactly as mlx-lm would.
 //!
 //! Files read like mlx-lm's model files: [`config`] (config.json),
-//! [`weights`] (safetensors), [`linear`] / [`embedding`] (dense or
-//! quantized), [`attention`], [`mlp`], [`moe`], [`decoder`], [`cache`],
-//! [`generate`].
+//! [`weights`] (safetensors), [`quantized`] (the dense-or-quantized weight
+//! of [`linear`], [`embedding`] and [`moe`]), [`attention`], [`mlp`],
+//! [`decoder`], [`cache`], [`generate`].
 
 pub mod attention;
 pub mod cache;
@@ -18,6 +18,7 @@ pub mod linear;
 pub mod mlp;
 pub mod moe;
 pub mod quantize;
+pub mod quantized;
 pub mod synth;
 pub mod weights;
 
