@@ -13,6 +13,7 @@
 //! - [`gguf`]: GGUF reading, ggml dequantization, import into MLX folders.
 //! - [`arch`]: the facts of each architecture, one file each (no MLX).
 //! - [`model`]: the in-process MLX model runtime (feature `mlx`).
+//! - [`provision`]: making model folders: default model, synth, quantize (feature `mlx`).
 //! - [`bench`]: load/memory/warm-up/steady-state metrics and targets (feature `mlx`).
 //! - [`runtime`]: facts about the linked MLX runtime (feature `mlx`).
 
@@ -34,5 +35,7 @@ pub mod suite;
 
 #[cfg(feature = "mlx")]
 pub mod model;
+#[cfg(feature = "mlx")]
+pub mod provision;
 #[cfg(feature = "mlx")]
 pub mod runtime;

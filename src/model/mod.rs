@@ -4,23 +4,25 @@
 //! Files read like mlx-lm's model files: [`config`] (config.json),
 //! [`weights`] (safetensors), [`quantized`] (the dense-or-quantized weight
 //! of [`linear`], [`embedding`] and [`moe`]), [`attention`], [`mlp`],
-//! [`decoder`], [`cache`], [`generate`].
+//! [`decoder`], [`cache`], [`generate`]. What differs per architecture is
+//! asked of [`crate::arch`]; the tooling that writes model folders is in
+//! [`crate::provision`].
 
 pub mod attention;
 pub mod cache;
 pub mod config;
 pub mod decoder;
-pub mod default;
 pub mod embedding;
 pub mod generate;
 pub mod info;
 pub mod linear;
 pub mod mlp;
 pub mod moe;
-pub mod quantize;
 pub mod quantized;
-pub mod synth;
 pub mod weights;
+
+// The tooling moved to `crate::provision`; its old paths still resolve.
+pub use crate::provision::{default, quantize, synth};
 
 use cache::KvCache;
 use config::ModelConfig;
