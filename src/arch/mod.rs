@@ -150,4 +150,23 @@ mod tests {
         assert_eq!(Arch::supported_list(), "qwen2, qwen3, qwen3moe, llama");
         assert_eq!(Arch::from_model_type("mamba"), None);
     }
+
+    /// A new architecture's file cannot contradict itself: its GGUF tables
+    /// and synth presets agree with its layer flags.
+    #[test]
+    fn each_file_agrees_with_itself() {
+        for a in Arch::ALL {
+            let s = a.spec();
+            let g = &s.gguf;
+            let name = a.model_type();
+            assert_eq!(g.module("attn_q_norm").is_some(), s.qk_norm, "{name}");
+            assert_eq!(g.module("ffn_gate_inp").is_some(), s.moe, "{name}");
+            assert_eq!(g.module("ffn_gate").is_some(), !s.moe, "{name}");
+            assert_eq!(g.module("attn_q"), Some("self_attn.q_proj"), "{name}");
+            assert!(s.synth.preset("tiny").is_some(), "{name}: no tiny preset");
+            for p in s.synth.presets {
+                assert_eq!(p.moe.is_some(), s.moe, "{name}: preset {}", p.name);
+            }
+        }
+    }
 }
