@@ -58,6 +58,7 @@ impl Decoder {
         }
         let norm = w.take("model.norm.weight", Some(&[d]))?;
         let lm_head = if cfg.tie_word_embeddings {
+            // A stray lm_head of a tied model is dropped (mlx-lm's sanitize).
             if cfg.arch.spec().sanitize.drop_tied_lm_head {
                 let _ = w.take_opt("lm_head.weight");
             }
