@@ -15,10 +15,13 @@
 //! - [`plugin`]: query packs loaded from shared libraries.
 //! - [`chat`]: tokenizer and chat-template rendering (exactly as transformers).
 //! - [`gguf`]: GGUF reading, ggml dequantization, import into MLX folders.
+//! - [`arch`]: the facts of each architecture, one file each (no MLX).
 //! - [`model`]: the in-process MLX model runtime (feature `mlx`).
+//! - [`provision`]: making model folders: default model, synth, quantize (feature `mlx`).
 //! - [`bench`]: load/memory/warm-up/steady-state metrics and targets (feature `mlx`).
 //! - [`runtime`]: facts about the linked MLX runtime (feature `mlx`).
 
+pub mod arch;
 #[cfg(feature = "mlx")]
 pub mod bench;
 pub mod cache;
@@ -37,5 +40,7 @@ pub mod suite;
 
 #[cfg(feature = "mlx")]
 pub mod model;
+#[cfg(feature = "mlx")]
+pub mod provision;
 #[cfg(feature = "mlx")]
 pub mod runtime;

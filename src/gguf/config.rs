@@ -123,7 +123,7 @@ impl ModelConfig {
             }
         };
 
-        let moe = if arch == Arch::Qwen3Moe {
+        let moe = if arch.moe() {
             Some(MoeConfig {
                 num_experts: req("expert_count", "the MoE expert count")?,
                 num_experts_per_tok: req("expert_used_count", "experts used per token")?,
@@ -194,7 +194,7 @@ impl ModelConfig {
             "eos_token_id": self.eos_json(),
         });
         let m = c.as_object_mut().expect("json! object");
-        if self.arch == Arch::Llama {
+        if self.arch.spec().gguf.config_bias_keys {
             m.insert("attention_bias".into(), json!(self.attention_bias));
             m.insert("mlp_bias".into(), json!(false));
         }

@@ -1,57 +1,12 @@
-//! GGUF tensor names → mlx-lm checkpoint names, per architecture, and the
-//! layout fix-ups that go with them: llama.cpp's converter permutes the rows
-//! of llama-family Q and K projections (for its interleaved RoPE); mlx-lm
-//! uses the Hugging Face layout, so we undo that permutation.
+//! GGUF tensor names → mlx-lm checkpoint names, from each architecture's
+//! table ([`crate::arch::gguf`]), and the layout fix-ups that go with them:
+//! llama.cpp's converter permutes the rows of llama-family Q and K
+//! projections (for its interleaved RoPE); mlx-lm uses the Hugging Face
+//! layout, so we undo that permutation.
 
-/// Architectures we import, by `general.architecture`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arch {
-    Qwen2,
-    Qwen3,
-    Qwen3Moe,
-    Llama,
-}
-
-impl Arch {
-    pub const ALL: [Arch; 4] = [Arch::Qwen2, Arch::Qwen3, Arch::Qwen3Moe, Arch::Llama];
-
-    pub fn from_gguf(name: &str) -> Option<Arch> {
-        Self::ALL.into_iter().find(|a| a.gguf_name() == name)
-    }
-
-    /// The `general.architecture` value (and the metadata key prefix).
-    pub fn gguf_name(self) -> &'static str {
-        match self {
-            Arch::Qwen2 => "qwen2",
-            Arch::Qwen3 => "qwen3",
-            Arch::Qwen3Moe => "qwen3moe",
-            Arch::Llama => "llama",
-        }
-    }
-
-    /// mlx-lm's / transformers' `model_type`.
-    pub fn model_type(self) -> &'static str {
-        match self {
-            Arch::Qwen2 => "qwen2",
-            Arch::Qwen3 => "qwen3",
-            Arch::Qwen3Moe => "qwen3_moe",
-            Arch::Llama => "llama",
-        }
-    }
-
-    pub fn hf_class(self) -> &'static str {
-        match self {
-            Arch::Qwen2 => "Qwen2ForCausalLM",
-            Arch::Qwen3 => "Qwen3ForCausalLM",
-            Arch::Qwen3Moe => "Qwen3MoeForCausalLM",
-            Arch::Llama => "LlamaForCausalLM",
-        }
-    }
-
-    pub fn supported_list() -> String {
-        Self::ALL.map(|a| a.gguf_name()).join(", ")
-    }
-}
+/// Architectures we import, by `general.architecture` (the one [`Arch`];
+/// re-exported here for the importer's callers).
+pub use crate::arch::Arch;
 
 /// Where a GGUF tensor goes in the MLX checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,31 +45,11 @@ pub fn map(arch: Arch, gguf_name: &str) -> Option<Mapped> {
     if param != "weight" && param != "bias" {
         return None;
     }
-    let moe = arch == Arch::Qwen3Moe;
-    let qk_norm = matches!(arch, Arch::Qwen3 | Arch::Qwen3Moe);
-    let target = match module {
-        "attn_norm" => "input_layernorm",
-        "ffn_norm" => "post_attention_layernorm",
-        "attn_q" => "self_attn.q_proj",
-        "attn_k" => "self_attn.k_proj",
-        "attn_v" => "self_attn.v_proj",
-        "attn_output" => "self_attn.o_proj",
-        "attn_q_norm" if qk_norm => "self_attn.q_norm",
-        "attn_k_norm" if qk_norm => "self_attn.k_norm",
-        "ffn_gate" if !moe => "mlp.gate_proj",
-        "ffn_up" if !moe => "mlp.up_proj",
-        "ffn_down" if !moe => "mlp.down_proj",
-        // MoE: the router, and experts stacked along a leading axis exactly
-        // as mlx-lm's SwitchGLU stores them.
-        "ffn_gate_inp" if moe => "mlp.gate",
-        "ffn_gate_exps" if moe => "mlp.switch_mlp.gate_proj",
-        "ffn_up_exps" if moe => "mlp.switch_mlp.up_proj",
-        "ffn_down_exps" if moe => "mlp.switch_mlp.down_proj",
-        _ => return None,
-    };
-    let unpermute = match (arch, module) {
-        (Arch::Llama, "attn_q") => Some(Unpermute::QueryHeads),
-        (Arch::Llama, "attn_k") => Some(Unpermute::KeyValueHeads),
+    let gguf = &arch.spec().gguf;
+    let target = gguf.module(module)?;
+    let unpermute = match module {
+        "attn_q" if gguf.unpermute_qk => Some(Unpermute::QueryHeads),
+        "attn_k" if gguf.unpermute_qk => Some(Unpermute::KeyValueHeads),
         _ => None,
     };
     Some(Mapped {

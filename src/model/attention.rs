@@ -2,7 +2,7 @@
 //! (qwen3) and q/k/v biases (qwen2) — mlx-lm's `Attention`.
 
 use super::cache::LayerCache;
-use super::config::{Arch, ModelConfig};
+use super::config::ModelConfig;
 use super::linear::Linear;
 use super::weights::Weights;
 use super::Error;
@@ -34,7 +34,7 @@ impl Attention {
             cfg.head_dim,
         );
         let b = cfg.attention_bias;
-        let qk_norm = matches!(cfg.arch, Arch::Qwen3 | Arch::Qwen3Moe);
+        let qk_norm = cfg.arch.qk_norm();
         Ok(Attention {
             q_proj: Linear::load(w, cfg, &format!("{p}.q_proj"), d, h * hd, b)?,
             k_proj: Linear::load(w, cfg, &format!("{p}.k_proj"), d, kvh * hd, b)?,

@@ -5,37 +5,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// The architectures we run. One decoder; the differences are flags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arch {
-    Llama,
-    Qwen2,
-    Qwen3,
-    Qwen3Moe,
-}
-
-impl Arch {
-    pub const SUPPORTED: &'static [&'static str] = &["llama", "qwen2", "qwen3", "qwen3_moe"];
-
-    pub fn from_model_type(t: &str) -> Option<Arch> {
-        Some(match t {
-            "llama" => Arch::Llama,
-            "qwen2" => Arch::Qwen2,
-            "qwen3" => Arch::Qwen3,
-            "qwen3_moe" => Arch::Qwen3Moe,
-            _ => return None,
-        })
-    }
-
-    pub fn model_type(self) -> &'static str {
-        match self {
-            Arch::Llama => "llama",
-            Arch::Qwen2 => "qwen2",
-            Arch::Qwen3 => "qwen3",
-            Arch::Qwen3Moe => "qwen3_moe",
-        }
-    }
-}
+pub use crate::arch::Arch;
+use crate::arch::{Bias, MLX_BITS};
 
 /// bits / group size of one quantized module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +56,7 @@ pub struct ModelConfig {
     pub rope_scale: f32,
     pub rope_traditional: bool,
     pub tie_word_embeddings: bool,
-    /// q/k/v projections carry biases (qwen2 always; llama if attention_bias).
+    /// q/k/v projections carry biases (the arch's [`Bias`] rule).
     pub attention_bias: bool,
     pub mlp_bias: bool,
     pub num_experts: i32,
@@ -182,7 +153,7 @@ impl ModelConfig {
             bad(format!(
                 "unsupported model_type \"{}\"; supported: {}",
                 raw.model_type,
-                Arch::SUPPORTED.join(", ")
+                Arch::supported_model_types()
             ))
         })?;
         let positive = |name: &str, v: i32| {
@@ -205,10 +176,10 @@ impl ModelConfig {
                 "num_attention_heads ({heads}) must be a multiple of num_key_value_heads ({kv_heads})"
             )));
         }
-        // mlx-lm's qwen2 ignores a head_dim key; the others honour it.
-        let head_dim = match (arch, raw.head_dim) {
-            (Arch::Qwen2, _) | (_, None) => hidden / heads,
-            (_, Some(d)) => d,
+        let facts = arch.spec();
+        let head_dim = match raw.head_dim {
+            Some(d) if facts.honours_head_dim => d,
+            _ => hidden / heads,
         };
         let head_dim = positive("head_dim", head_dim)?;
         let rope_scale = match &raw.rope_scaling {
@@ -230,8 +201,7 @@ impl ModelConfig {
             }
             _ => 1.0,
         };
-        let moe = arch == Arch::Qwen3Moe;
-        if moe {
+        if facts.moe {
             positive("num_experts", raw.num_experts)?;
             positive("num_experts_per_tok", raw.num_experts_per_tok)?;
             positive("moe_intermediate_size", raw.moe_intermediate_size)?;
@@ -248,7 +218,7 @@ impl ModelConfig {
                     })
                 })()
                 .ok_or_else(|| bad("\"quantization\" needs integer bits and group_size".into()))?;
-                if ![2, 3, 4, 5, 6, 8].contains(&spec.bits) {
+                if !MLX_BITS.contains(&spec.bits) {
                     return Err(bad(format!(
                         "quantization bits {} unsupported (2, 3, 4, 5, 6 or 8)",
                         spec.bits
@@ -277,13 +247,12 @@ impl ModelConfig {
             rope_theta: raw.rope_theta,
             rope_scale,
             rope_traditional: raw.rope_traditional,
-            // mlx-lm's defaults: True for llama/qwen2, required (we read false) for qwen3*.
             tie_word_embeddings: raw
                 .tie_word_embeddings
-                .unwrap_or(matches!(arch, Arch::Llama | Arch::Qwen2)),
-            attention_bias: match arch {
-                Arch::Qwen2 => true,
-                _ => raw.attention_bias.unwrap_or(false),
+                .unwrap_or(facts.tie_word_embeddings_default),
+            attention_bias: match facts.attention_bias {
+                Bias::Always => true,
+                Bias::FromConfig => raw.attention_bias.unwrap_or(false),
             },
             mlp_bias: raw.mlp_bias,
             num_experts: raw.num_experts,
@@ -300,7 +269,7 @@ impl ModelConfig {
 
     /// Whether layer `i` uses the sparse MoE block (mlx-lm's rule).
     pub fn is_moe_layer(&self, i: i32) -> bool {
-        self.arch == Arch::Qwen3Moe
+        self.arch.moe()
             && !self.mlp_only_layers.contains(&i)
             && self.num_experts > 0
             && (i + 1) % self.decoder_sparse_step == 0

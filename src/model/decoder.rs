@@ -58,8 +58,10 @@ impl Decoder {
         }
         let norm = w.take("model.norm.weight", Some(&[d]))?;
         let lm_head = if cfg.tie_word_embeddings {
-            // mlx-lm's sanitize drops a stray lm_head when tied.
-            let _ = w.take_opt("lm_head.weight");
+            // A stray lm_head of a tied model is dropped (mlx-lm's sanitize).
+            if cfg.arch.spec().sanitize.drop_tied_lm_head {
+                let _ = w.take_opt("lm_head.weight");
+            }
             None
         } else {
             Some(Linear::load(w, cfg, "lm_head", d, cfg.vocab_size, false)?)

@@ -1,21 +1,14 @@
-//! Token embeddings, dense or quantized; doubles as the output projection
-//! when the model ties its embeddings (mlx-lm's `as_linear`).
+//! Token embeddings, a dense or quantized [`Weight`] [vocab, dim]; doubles
+//! as the output projection when the model ties its embeddings (mlx-lm's
+//! `as_linear`).
 
-use super::config::{ModelConfig, QuantSpec};
-use super::linear::{packed_cols, quant_spec};
+use super::config::ModelConfig;
+use super::quantized::Weight;
 use super::weights::Weights;
 use super::Error;
-use mlx_rs::{ops, Array};
+use mlx_rs::Array;
 
-pub enum Embedding {
-    Dense(Array),
-    Quantized {
-        weight: Array,
-        scales: Array,
-        biases: Array,
-        spec: QuantSpec,
-    },
-}
+pub struct Embedding(Weight);
 
 impl Embedding {
     pub fn load(
@@ -25,56 +18,16 @@ impl Embedding {
         vocab: i32,
         dim: i32,
     ) -> Result<Embedding, Error> {
-        match quant_spec(w, cfg, prefix)? {
-            None => Ok(Embedding::Dense(
-                w.take(&format!("{prefix}.weight"), Some(&[vocab, dim]))?,
-            )),
-            Some(spec) => {
-                let groups = dim / spec.group_size;
-                Ok(Embedding::Quantized {
-                    weight: w.take(
-                        &format!("{prefix}.weight"),
-                        Some(&[vocab, packed_cols(dim, spec.bits)]),
-                    )?,
-                    scales: w.take(&format!("{prefix}.scales"), Some(&[vocab, groups]))?,
-                    biases: w.take(&format!("{prefix}.biases"), Some(&[vocab, groups]))?,
-                    spec,
-                })
-            }
-        }
+        Ok(Embedding(Weight::load(w, cfg, prefix, &[vocab, dim])?))
     }
 
     /// ids [B, L] (uint32) → [B, L, dim].
     pub fn forward(&self, ids: &Array) -> Result<Array, Error> {
-        Ok(match self {
-            Embedding::Dense(w) => w.take_axis(ids, 0)?,
-            Embedding::Quantized {
-                weight,
-                scales,
-                biases,
-                spec,
-            } => ops::dequantize(
-                weight.take_axis(ids, 0)?,
-                scales.take_axis(ids, 0)?,
-                &biases.take_axis(ids, 0)?,
-                spec.group_size,
-                spec.bits,
-            )?,
-        })
+        self.0.rows(ids)
     }
 
     /// x [.., dim] → logits [.., vocab].
     pub fn as_linear(&self, x: &Array) -> Result<Array, Error> {
-        Ok(match self {
-            Embedding::Dense(w) => ops::matmul(x, w.t())?,
-            Embedding::Quantized {
-                weight,
-                scales,
-                biases,
-                spec,
-            } => {
-                ops::quantized_matmul(x, weight, scales, biases, true, spec.group_size, spec.bits)?
-            }
-        })
+        self.0.matmul(x)
     }
 }

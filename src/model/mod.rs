@@ -2,24 +2,27 @@
 //! writes it and run it exactly as mlx-lm would.
 //!
 //! Files read like mlx-lm's model files: [`config`] (config.json),
-//! [`weights`] (safetensors), [`linear`] / [`embedding`] (dense or
-//! quantized), [`attention`], [`mlp`], [`moe`], [`decoder`], [`cache`],
-//! [`generate`].
+//! [`weights`] (safetensors), [`quantized`] (the dense-or-quantized weight
+//! of [`linear`], [`embedding`] and [`moe`]), [`attention`], [`mlp`],
+//! [`decoder`], [`cache`], [`generate`]. What differs per architecture is
+//! asked of [`crate::arch`]; the tooling that writes model folders is in
+//! [`crate::provision`].
 
 pub mod attention;
 pub mod cache;
 pub mod config;
 pub mod decoder;
-pub mod default;
 pub mod embedding;
 pub mod generate;
 pub mod info;
 pub mod linear;
 pub mod mlp;
 pub mod moe;
-pub mod quantize;
-pub mod synth;
+pub mod quantized;
 pub mod weights;
+
+// The tooling moved to `crate::provision`; its old paths still resolve.
+pub use crate::provision::{default, quantize, synth};
 
 use cache::KvCache;
 use config::ModelConfig;
@@ -76,7 +79,7 @@ impl Model {
         let leftover: Vec<String> = w
             .leftover()
             .into_iter()
-            .filter(|k| !k.ends_with("rotary_emb.inv_freq"))
+            .filter(|k| !config.arch.ignores_tensor(k))
             .collect();
         if !leftover.is_empty() {
             return Err(Error::Weights {

@@ -2,23 +2,16 @@
 //! experts are stacked (`switch_mlp.{gate,up,down}_proj`, [E, out, in]) and
 //! run with gather_(q)mm — mlx-lm's `Qwen3MoeSparseMoeBlock` + `SwitchGLU`.
 
-use super::config::{ModelConfig, QuantSpec};
-use super::linear::{packed_cols, quant_spec, Linear};
+use super::config::ModelConfig;
+use super::linear::Linear;
+use super::quantized::Weight;
 use super::weights::Weights;
 use super::Error;
 use mlx_rs::ops::indexing::{Ellipsis, TryIndexOp};
 use mlx_rs::{ops, Array, Dtype};
 
-/// One stacked expert projection.
-enum SwitchLinear {
-    Dense(Array),
-    Quantized {
-        weight: Array,
-        scales: Array,
-        biases: Array,
-        spec: QuantSpec,
-    },
-}
+/// One stacked expert projection: a [`Weight`] [E, out, in].
+struct SwitchLinear(Weight);
 
 impl SwitchLinear {
     fn load(
@@ -29,65 +22,32 @@ impl SwitchLinear {
         in_dim: i32,
         out_dim: i32,
     ) -> Result<SwitchLinear, Error> {
-        Ok(match quant_spec(w, cfg, p)? {
-            None => {
-                let key = format!("{p}.weight");
-                let file = w.file_of(&key);
-                let weight = w.take(&key, Some(&[experts, out_dim, in_dim]))?;
-                if weight.dtype() != Dtype::Float32 && on_cpu() {
-                    // Caught here rather than as MLX's bare "[GatherMM::eval]
-                    // Currently only supports float32" at the first token.
-                    return Err(Error::Weights {
-                        path: file,
-                        msg: format!(
-                            "tensor \"{key}\" holds unquantized experts as {:?}, and MLX's CPU \
-                             backend multiplies gathered experts only in float32; fix: quantize \
-                             the model (`mlx_lm.convert -q`, `model synth --bits N`), store the \
-                             experts as float32, or run on a GPU",
-                            weight.dtype()
-                        ),
-                    });
-                }
-                SwitchLinear::Dense(weight)
+        let key = format!("{p}.weight");
+        let file = w.file_of(&key);
+        let weight = Weight::load(w, cfg, p, &[experts, out_dim, in_dim])?;
+        if let Weight::Dense(a) = &weight {
+            if a.dtype() != Dtype::Float32 && on_cpu() {
+                // Caught here rather than as MLX's bare "[GatherMM::eval]
+                // Currently only supports float32" at the first token.
+                return Err(Error::Weights {
+                    path: file,
+                    msg: format!(
+                        "tensor \"{key}\" holds unquantized experts as {:?}, and MLX's CPU \
+                         backend multiplies gathered experts only in float32; fix: quantize \
+                         the model (`mlx_lm.convert -q`, `model synth --bits N`), store the \
+                         experts as float32, or run on a GPU",
+                        a.dtype()
+                    ),
+                });
             }
-            Some(spec) => {
-                let groups = in_dim / spec.group_size;
-                SwitchLinear::Quantized {
-                    weight: w.take(
-                        &format!("{p}.weight"),
-                        Some(&[experts, out_dim, packed_cols(in_dim, spec.bits)]),
-                    )?,
-                    scales: w.take(&format!("{p}.scales"), Some(&[experts, out_dim, groups]))?,
-                    biases: w.take(&format!("{p}.biases"), Some(&[experts, out_dim, groups]))?,
-                    spec,
-                }
-            }
-        })
+        }
+        Ok(SwitchLinear(weight))
     }
 
     /// x [.., 1, in] with expert indices [..] → [.., 1, out]. `sorted`: the
     /// indices are in ascending order (rows grouped by expert).
     fn forward(&self, x: &Array, idx: &Array, sorted: bool) -> Result<Array, Error> {
-        Ok(match self {
-            SwitchLinear::Dense(w) => ops::gather_mm(x, w.swap_axes(-1, -2)?, None, idx, sorted)?,
-            SwitchLinear::Quantized {
-                weight,
-                scales,
-                biases,
-                spec,
-            } => ops::gather_qmm(
-                x,
-                weight,
-                scales,
-                biases,
-                None,
-                idx,
-                true,
-                spec.group_size,
-                spec.bits,
-                sorted,
-            )?,
-        })
+        self.0.gather_matmul(x, idx, sorted)
     }
 }
 

@@ -3,9 +3,9 @@
 //! the cache the first time it is needed (f32: on CPU, OpenBLAS f32 matmul is
 //! far faster than MLX's single-threaded quantized kernels).
 
-use super::Error;
 use crate::cache;
 use crate::gguf::sink::{FloatType, Unquantized};
+use crate::model::Error;
 use std::path::PathBuf;
 
 /// The verified GGUF the fetch script leaves in the cache.

@@ -3,29 +3,54 @@
 //! production model's do: tiny presets for tests, the full Qwen3-30B-A3B
 //! shape for load, memory and speed benchmarks.
 
-use super::Error;
+use crate::arch::{self, Arch};
 use crate::gguf::sink::FloatType;
+use crate::model::config::ModelConfig;
+use crate::model::Error;
 use mlx_rs::{ops, random, Array, Dtype};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// A preset by name; its shape comes from the architecture's file
+/// ([`crate::arch::synth`]), so a new preset needs no change here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    Tiny,
-    Qwen3_30bA3b,
+pub struct Preset(&'static str);
+
+// Named like the enum variants they replace, so callers keep `Preset::Tiny`.
+#[allow(non_upper_case_globals)]
+impl Preset {
+    pub const Tiny: Preset = Preset("tiny");
+    pub const Qwen3_30bA3b: Preset = Preset("qwen3-30b-a3b");
+
+    pub fn parse(s: &str) -> Result<Preset, Error> {
+        all_presets()
+            .into_iter()
+            .find(|p| p.name == s)
+            .map(|p| Preset(p.name))
+            .ok_or_else(|| {
+                let names: Vec<&str> = all_presets().iter().map(|p| p.name).collect();
+                Error::Other(format!(
+                    "unknown preset \"{s}\"; expected {}",
+                    names.join(" or ")
+                ))
+            })
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0
+    }
 }
 
-impl Preset {
-    pub fn parse(s: &str) -> Result<Preset, Error> {
-        match s {
-            "tiny" => Ok(Preset::Tiny),
-            "qwen3-30b-a3b" => Ok(Preset::Qwen3_30bA3b),
-            o => Err(Error::Other(format!(
-                "unknown preset \"{o}\"; expected tiny or qwen3-30b-a3b"
-            ))),
+/// Every preset name once, in architecture order.
+fn all_presets() -> Vec<&'static arch::synth::Preset> {
+    let mut v: Vec<&'static arch::synth::Preset> = Vec::new();
+    for p in Arch::ALL.iter().flat_map(|a| a.spec().synth.presets) {
+        if !v.iter().any(|q| q.name == p.name) {
+            v.push(p);
         }
     }
+    v
 }
 
 /// What to synthesize.
@@ -45,85 +70,76 @@ pub struct Spec<'a> {
 
 /// The config.json of a synthesized model.
 pub fn config(arch: &str, preset: Preset, bits: Option<i32>) -> Result<Map<String, Value>, Error> {
-    if !super::config::Arch::SUPPORTED.contains(&arch) {
-        return Err(Error::Other(format!(
+    let a = Arch::from_model_type(arch).ok_or_else(|| {
+        Error::Other(format!(
             "unsupported --arch {arch}; supported: {}",
-            super::config::Arch::SUPPORTED.join(", ")
-        )));
+            Arch::supported_model_types()
+        ))
+    })?;
+    let synth = &a.spec().synth;
+    let p = synth.preset(preset.name()).ok_or_else(|| {
+        let owner = Arch::ALL
+            .into_iter()
+            .find(|o| o.spec().synth.preset(preset.name()).is_some())
+            .map_or("another architecture", Arch::model_type);
+        Error::Other(format!(
+            "preset {} is a {owner} model: use --arch {owner}",
+            preset.name()
+        ))
+    })?;
+    let mut m = Map::new();
+    m.insert("hidden_size".into(), json!(p.hidden_size));
+    m.insert("num_hidden_layers".into(), json!(p.num_hidden_layers));
+    m.insert("intermediate_size".into(), json!(p.intermediate_size));
+    m.insert("num_attention_heads".into(), json!(p.num_attention_heads));
+    m.insert("num_key_value_heads".into(), json!(p.num_key_value_heads));
+    m.insert("head_dim".into(), json!(p.head_dim));
+    if let Some(moe) = &p.moe {
+        m.insert("num_experts".into(), json!(moe.num_experts));
+        m.insert("num_experts_per_tok".into(), json!(moe.num_experts_per_tok));
+        m.insert(
+            "moe_intermediate_size".into(),
+            json!(moe.moe_intermediate_size),
+        );
     }
-    let mut c = match preset {
-        Preset::Tiny => json!({
-            "hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128,
-            "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
-            "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 64,
-        }),
-        Preset::Qwen3_30bA3b => {
-            if arch != "qwen3_moe" {
-                return Err(Error::Other(
-                    "preset qwen3-30b-a3b is a qwen3_moe model: use --arch qwen3_moe".into(),
-                ));
-            }
-            json!({
-                "hidden_size": 2048, "num_hidden_layers": 48, "intermediate_size": 6144,
-                "num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 128,
-                "num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 768,
-                "max_position_embeddings": 262144,
-            })
-        }
-    };
-    let m = c.as_object_mut().expect("literal object");
-    m.insert("model_type".into(), json!(arch));
+    if let Some(n) = p.max_position_embeddings {
+        m.insert("max_position_embeddings".into(), json!(n));
+    }
+    m.insert("model_type".into(), json!(a.model_type()));
     m.insert("vocab_size".into(), json!(151936));
     m.insert("rms_norm_eps".into(), json!(1e-6));
+    m.insert("rope_theta".into(), json!(p.rope_theta));
     m.insert(
-        "rope_theta".into(),
-        json!(if preset == Preset::Tiny {
-            1000000.0
-        } else {
-            10000000.0
-        }),
+        "tie_word_embeddings".into(),
+        json!(synth.tie_word_embeddings),
     );
-    m.insert("tie_word_embeddings".into(), json!(arch == "llama"));
-    m.insert("norm_topk_prob".into(), json!(true));
-    m.insert("decoder_sparse_step".into(), json!(1));
-    m.insert("mlp_only_layers".into(), json!([]));
+    if p.moe.is_some() {
+        m.insert("norm_topk_prob".into(), json!(true));
+        m.insert("decoder_sparse_step".into(), json!(1));
+        m.insert("mlp_only_layers".into(), json!([]));
+    }
     m.insert("bos_token_id".into(), json!(151643));
     m.insert("eos_token_id".into(), json!(151645));
-    if arch != "qwen3_moe" {
-        for k in [
-            "num_experts",
-            "num_experts_per_tok",
-            "moe_intermediate_size",
-            "norm_topk_prob",
-            "decoder_sparse_step",
-            "mlp_only_layers",
-        ] {
-            m.remove(k);
-        }
-    }
     if let Some(b) = bits {
-        if ![2, 3, 4, 5, 6, 8].contains(&b) {
+        if !arch::MLX_BITS.contains(&b) {
             return Err(Error::Other(format!(
                 "--bits {b}: expected 2, 3, 4, 5, 6 or 8"
             )));
         }
         let mut q = json!({"group_size": 64, "bits": b});
-        if arch == "qwen3_moe" {
-            // As the production checkpoint: router gates kept at 8 bits.
-            let layers = m["num_hidden_layers"].as_i64().unwrap_or(0);
-            for i in 0..layers {
-                q[format!("model.layers.{i}.mlp.gate")] = json!({"group_size": 64, "bits": 8});
+        for i in 0..p.num_hidden_layers {
+            for module in synth.keep_8bit {
+                q[format!("model.layers.{i}.{module}")] = json!({"group_size": 64, "bits": 8});
             }
         }
         m.insert("quantization".into(), q.clone());
         m.insert("quantization_config".into(), q);
     }
-    Ok(c.as_object().cloned().unwrap_or_default())
+    Ok(m)
 }
 
 /// (name, shape) of every weight, layer by layer (`None` = a layer boundary).
-fn tensors(cfg: &super::config::ModelConfig) -> Vec<Option<(String, Vec<i32>)>> {
-    use super::config::Arch;
+fn tensors(cfg: &ModelConfig) -> Vec<Option<(String, Vec<i32>)>> {
     let (d, h, kv, hd) = (
         cfg.hidden_size,
         cfg.num_attention_heads,
@@ -149,7 +165,7 @@ fn tensors(cfg: &super::config::ModelConfig) -> Vec<Option<(String, Vec<i32>)>> 
             t("self_attn.k_proj.bias", vec![kv * hd]);
             t("self_attn.v_proj.bias", vec![kv * hd]);
         }
-        if matches!(cfg.arch, Arch::Qwen3 | Arch::Qwen3Moe) {
+        if cfg.arch.qk_norm() {
             t("self_attn.q_norm.weight", vec![hd]);
             t("self_attn.k_norm.weight", vec![hd]);
         }
@@ -186,7 +202,7 @@ pub fn synthesize(
     cfg_map.insert("torch_dtype".into(), json!(spec.dtype.torch_name()));
     let cfg_text =
         serde_json::to_string_pretty(&cfg_map).map_err(|e| Error::Other(e.to_string()))?;
-    let cfg = super::config::ModelConfig::parse(&cfg_text, Path::new("config.json"))?;
+    let cfg = ModelConfig::parse(&cfg_text, Path::new("config.json"))?;
     for f in ["tokenizer.json", "tokenizer_config.json"] {
         if !tokenizer_dir.join(f).is_file() {
             return Err(Error::Other(format!(
@@ -229,7 +245,7 @@ pub fn synthesize(
 }
 
 fn write_all(
-    cfg: &super::config::ModelConfig,
+    cfg: &ModelConfig,
     cfg_text: &str,
     spec: &Spec,
     tokenizer_dir: &Path,
@@ -321,7 +337,7 @@ fn flush_all(
     // Index: which shard holds which tensor.
     let mut map = Map::new();
     let mut total_size = 0u64;
-    let files = super::weights::list_safetensors(dir)?;
+    let files = crate::model::weights::list_safetensors(dir)?;
     for f in &files {
         let name = f
             .file_name()
