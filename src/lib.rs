@@ -29,6 +29,7 @@ pub mod chat;
 pub mod gguf;
 pub mod parse;
 pub mod plugin;
+pub mod problem;
 pub mod report;
 pub mod results;
 pub mod run;

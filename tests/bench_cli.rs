@@ -7,7 +7,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::{punie, repo, text, tokenizer_dir};
 
 fn synth(dir: &Path, arch: &str, bits: Option<&str>, name: &str) -> PathBuf {

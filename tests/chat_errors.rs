@@ -1,7 +1,7 @@
 //! Bad input to the chat layer: every failure is an error naming the file,
 //! the place in it and the fix — never a panic.
 
-mod chat_support;
+use crate::chat_support;
 
 use chat_support::{model_dir_with_tokenizer, qwen3_assets};
 use punie_eval::chat::{

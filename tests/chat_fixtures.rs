@@ -2,7 +2,7 @@
 //! (tests/fixtures/chat/*.json, written by scripts/gen_chat_fixtures.py):
 //! prompt strings byte for byte, token ids exactly.
 
-mod chat_support;
+use crate::chat_support;
 
 use chat_support::{fixture, manifest_dir, qwen3_assets};
 use punie_eval::chat::{

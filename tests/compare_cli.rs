@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::path::PathBuf;
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::{punie, text};
 
 /// 14 queries that all want a direct answer: a direct answer passes, a tool

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::{punie, text};
 
 /// A pack of `n` queries that all expect a call, and a replay file that

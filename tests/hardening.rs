@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::text;
 
 /// Lost alignment: one line that is not UTF-8 becomes an error line in its

@@ -7,7 +7,7 @@ use punie_eval::model::synth::{synthesize, Preset, Spec};
 use punie_eval::model::{generate, Model};
 use std::path::{Path, PathBuf};
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::tokenizer_dir;
 
 fn synth(arch: &str, bits: Option<i32>, out: &Path) -> PathBuf {

@@ -4,7 +4,7 @@
 //! collisions are reported, and a plugin's custom check fails a query with
 //! its message in results.json.
 
-mod plugin_support;
+use crate::plugin_support;
 
 use plugin_support::{c_plugin, not_a_library, repo, rust_plugins};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! (Rust and C) load, and every broken kind is an error naming its file
 //! while the other plugins still load.
 
-mod plugin_support;
+use crate::plugin_support;
 
 use plugin_support::{c_plugin, not_a_library, not_a_plugin, rust_plugins};
 use punie_eval::parse::Verdict;

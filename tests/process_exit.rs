@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::{repo, text, tokenizer_dir};
 
 /// Runs `punie-eval ARGS` and kills it after `limit`: Err says it hung.

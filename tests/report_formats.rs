@@ -7,7 +7,7 @@ use punie_eval::report::{self, Format, ReportSpec};
 use punie_eval::results::RunResults;
 use std::path::PathBuf;
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::punie;
 
 const PACK: &str = r#"
@@ -298,8 +298,13 @@ fn report_specs_parse_and_write() {
     let e =
         report::write(&r.results, Format::Html, &r.root.join("no/such/dir/r.html")).unwrap_err();
     assert!(
-        e.contains("no/such/dir/r.html: cannot write the report"),
+        e.message
+            .contains("no/such/dir/r.html: cannot write the report"),
         "{e}"
+    );
+    assert_eq!(
+        e.fix.as_deref(),
+        Some("check the directory exists and is writable")
     );
 }
 

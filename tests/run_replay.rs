@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-mod cli_support;
+use crate::cli_support;
 use cli_support::{punie, text};
 
 const PACK: &str = r#"

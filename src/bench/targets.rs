@@ -12,6 +12,7 @@
 //! ```
 
 use super::BenchMetrics;
+use crate::problem::Problem;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -50,24 +51,26 @@ impl TargetCheck {
 }
 
 impl Targets {
-    pub fn load(path: &Path) -> Result<Targets, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read targets: {e}", path.display()))?;
-        let t: Targets = toml::from_str(&text).map_err(|e| {
-            format!(
-                "{}: {e}fix: keys are load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy",
-                path.display()
-            )
+    pub fn load(path: &Path) -> Result<Targets, Problem> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Problem::new(format!("{}: cannot read targets: {e}", path.display()))
+                .fix("check the --targets path")
         })?;
-        t.validate()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let t: Targets = toml::from_str(&text).map_err(|e| {
+            Problem::new(format!("{}: {e}", path.display()))
+                .fix("keys are load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy")
+        })?;
+        t.validate().map_err(|mut p| {
+            p.message = format!("{}: {}", path.display(), p.message);
+            p
+        })?;
         Ok(t)
     }
 
     /// Refuses targets that can never fail or never pass, before the bench
     /// spends minutes measuring: no target at all, a limit that is not a
     /// positive finite number, an accuracy outside 0..1 (a percentage).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Problem> {
         let limits = [
             ("load_s", self.load_s),
             ("warmup_s", self.warmup_s),
@@ -76,25 +79,25 @@ impl Targets {
             ("disk_gb", self.disk_gb),
         ];
         if limits.iter().all(|(_, v)| v.is_none()) && self.accuracy.is_none() {
-            return Err("no targets: the file sets none, so it would pass with no checks; fix: \
-                        set at least one of load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy"
-                .into());
+            return Err(Problem::new(
+                "no targets: the file sets none, so it would pass with no checks",
+            )
+            .fix("set at least one of load_s, warmup_s, steady_s, memory_gb, disk_gb, accuracy"));
         }
         for (key, v) in limits {
             if let Some(v) = v {
                 if !(v.is_finite() && v > 0.0) {
-                    return Err(format!(
-                        "{key} = {v} can never be a meaningful limit; fix: give a positive, \
-                         finite number (seconds or GB)"
-                    ));
+                    return Err(Problem::new(format!(
+                        "{key} = {v} can never be a meaningful limit"
+                    ))
+                    .fix("give a positive, finite number (seconds or GB)"));
                 }
             }
         }
         if let Some(a) = self.accuracy {
             if !(0.0..=1.0).contains(&a) {
-                return Err(format!(
-                    "accuracy = {a} is outside 0..1; fix: give a fraction (0.9 for 90%)"
-                ));
+                return Err(Problem::new(format!("accuracy = {a} is outside 0..1"))
+                    .fix("give a fraction (0.9 for 90%)"));
             }
         }
         Ok(())
@@ -155,7 +158,7 @@ mod tests {
             ("memory_gb = nan", "positive"),
             ("", "no targets"),
         ] {
-            let e = parse(text).unwrap_err();
+            let e = parse(text).unwrap_err().to_string();
             assert!(e.contains(says), "{text:?}: {e}");
         }
     }
@@ -210,7 +213,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("t.toml");
         std::fs::write(&p, "load_seconds = 3\n").unwrap();
-        let err = Targets::load(&p).unwrap_err();
+        let err = Targets::load(&p).unwrap_err().to_string();
         assert!(err.contains("t.toml"), "{err}");
         assert!(err.contains("keys are load_s, warmup_s"), "{err}");
     }

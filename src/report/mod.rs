@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod table;
 pub mod terminal;
 
+use crate::problem::Problem;
 use crate::results::RunResults;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -82,13 +83,13 @@ pub fn render(results: &RunResults, format: Format) -> Result<String, serde_json
 
 /// Writes `results` as a `format` report to `path` (beside it first, then
 /// renamed, so a reader never sees half a report).
-pub fn write(results: &RunResults, format: Format, path: &Path) -> Result<(), String> {
+pub fn write(results: &RunResults, format: Format, path: &Path) -> Result<(), Problem> {
     let text = render(results, format)
-        .map_err(|e| format!("{}: cannot render the report: {e}", path.display()))?;
+        .map_err(|e| Problem::new(format!("{}: cannot render the report: {e}", path.display())))?;
     write_file(path, &text)
 }
 
 /// Atomic text write of a report, with an error naming the file and the fix.
-pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
+pub fn write_file(path: &Path, text: &str) -> Result<(), Problem> {
     crate::results::write_atomically(path, text, "report")
 }

@@ -2,6 +2,7 @@
 //! half a file), and reads that check the format version before anything else.
 
 use super::{RunResults, FORMAT_VERSION};
+use crate::problem::Problem;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -59,16 +60,17 @@ impl RunResults {
     }
 
     /// Writes the document as pretty JSON, atomically.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| format!("{}: cannot serialize results: {e}", path.display()))?;
+    pub fn write(&self, path: &Path) -> Result<(), Problem> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| {
+            Problem::new(format!("{}: cannot serialize results: {e}", path.display()))
+        })?;
         write_atomically(path, &text, "results")
     }
 }
 
 /// Writes beside the target and renames, so a reader never sees half a
 /// file; the error names the file (`what` it holds) and the fix.
-pub fn write_atomically(path: &Path, text: &str, what: &str) -> Result<(), String> {
+pub fn write_atomically(path: &Path, text: &str, what: &str) -> Result<(), Problem> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
@@ -76,9 +78,7 @@ pub fn write_atomically(path: &Path, text: &str, what: &str) -> Result<(), Strin
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            format!(
-                "{}: cannot write the {what}: {e}; fix: check the directory exists and is writable",
-                path.display()
-            )
+            Problem::new(format!("{}: cannot write the {what}: {e}", path.display()))
+                .fix("check the directory exists and is writable")
         })
 }

@@ -8,6 +8,7 @@
 //! dirs = ["plugins/build"]
 //! ```
 
+use crate::problem::Problem;
 use std::path::{Path, PathBuf};
 
 /// Plugins named by the config file, paths resolved against its folder.
@@ -26,7 +27,7 @@ pub fn config_path() -> Option<PathBuf> {
 }
 
 /// Reads the plugins of the config file at `path` (`None`: no file).
-pub fn read_plugins(path: Option<&Path>) -> Result<ConfigPlugins, String> {
+pub fn read_plugins(path: Option<&Path>) -> Result<ConfigPlugins, Problem> {
     #[derive(serde::Deserialize, Default)]
     #[serde(deny_unknown_fields)]
     struct Plugins {
@@ -44,13 +45,16 @@ pub fn read_plugins(path: Option<&Path>) -> Result<ConfigPlugins, String> {
     let Some(path) = path else {
         return Ok(ConfigPlugins::default());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the config file: {e}", path.display()))?;
-    let cfg: Config = toml::from_str(&text).map_err(|e| {
-        format!(
-            "{}: {e}fix: the config holds [plugins] with `paths` and `dirs` (arrays of paths)",
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Problem::new(format!(
+            "{}: cannot read the config file: {e}",
             path.display()
-        )
+        ))
+        .fix("check the path (PUNIE_EVAL_CONFIG, or ./punie-eval.toml)")
+    })?;
+    let cfg: Config = toml::from_str(&text).map_err(|e| {
+        Problem::new(format!("{}: {e}", path.display()))
+            .fix("the config holds [plugins] with `paths` and `dirs` (arrays of paths)")
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     let p = cfg.plugins.unwrap_or_default();
@@ -80,7 +84,7 @@ mod tests {
         assert!(read_plugins(None).unwrap().dirs.is_empty());
 
         std::fs::write(&cfg, "[plugins]\npath = [\"typo.so\"]\n").unwrap();
-        let e = read_plugins(Some(&cfg)).unwrap_err();
+        let e = read_plugins(Some(&cfg)).unwrap_err().to_string();
         assert!(e.contains("punie-eval.toml") && e.contains("path"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -104,7 +104,7 @@ impl Sources {
                     paths.extend(c.paths);
                     dirs.extend(c.dirs);
                 }
-                Err(e) => out.pack_errors.push(e),
+                Err(e) => out.pack_errors.push(e.to_string()),
             }
         }
         let report = load_all(&paths, &dirs);
