@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::cli_support;
+use crate::cli_support::replay;
 use cli_support::{punie, text};
 
 /// A pack of `n` queries that all expect a call, and a replay file that
@@ -95,18 +96,7 @@ fn a_closed_stdout_ends_quietly_with_success() {
     assert!(results.contains("q02999"), "results.json incomplete");
 
     // compare: two runs, every query listed on each side.
-    let full = punie(
-        &[
-            "run",
-            "--suite",
-            "big.toml",
-            "--replay",
-            "big.jsonl",
-            "--out",
-            "b",
-        ],
-        dir,
-    );
+    let full = replay(dir, "big.toml", "big.jsonl", "b", &[]);
     assert_eq!(full.status.code(), Some(0), "{}", text(&full.stderr));
     let (code, err) = head_1(&["compare", "a/results.json", "b/results.json"], dir, "");
     assert_eq!(code, Some(0), "{err}");

@@ -7,8 +7,7 @@ use punie_eval::report::{self, Format, ReportSpec};
 use punie_eval::results::RunResults;
 use std::path::PathBuf;
 
-use crate::cli_support;
-use cli_support::punie;
+use crate::cli_support::replay;
 
 const PACK: &str = r#"
 [pack]
@@ -77,18 +76,7 @@ fn run(timed: bool) -> Run {
     let root = dir.path().to_path_buf();
     std::fs::write(root.join("mini.toml"), PACK).unwrap();
     std::fs::write(root.join("t.jsonl"), transcripts(timed)).unwrap();
-    let out = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "out",
-        ],
-        &root,
-    );
+    let out = replay(&root, "mini.toml", "t.jsonl", "out", &[]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -311,15 +299,12 @@ fn report_specs_parse_and_write() {
 #[test]
 fn run_writes_every_requested_report() {
     let r = run(true);
-    let out = punie(
+    let out = replay(
+        &r.root,
+        "mini.toml",
+        "t.jsonl",
+        "again",
         &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "again",
             "--report",
             "junit:r.xml",
             "--report",
@@ -327,7 +312,6 @@ fn run_writes_every_requested_report() {
             "--report",
             "md:r.md",
         ],
-        &r.root,
     );
     assert_eq!(
         out.status.code(),
@@ -344,19 +328,12 @@ fn run_writes_every_requested_report() {
         .unwrap()
         .contains("| mini | 5 |"));
 
-    let out = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "x",
-            "--report",
-            "pdf:r.pdf",
-        ],
+    let out = replay(
         &r.root,
+        "mini.toml",
+        "t.jsonl",
+        "x",
+        &["--report", "pdf:r.pdf"],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown report format \"pdf\""));

@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 use crate::cli_support;
+use crate::cli_support::replay;
 use cli_support::{punie, text};
 
 const PACK: &str = r#"
@@ -122,18 +123,7 @@ fn query<'a>(results: &'a Value, id: &str) -> &'a Value {
 #[test]
 fn replay_run_scores_every_query_with_reasons() {
     let f = fixture();
-    let out = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "out",
-        ],
-        &f.root,
-    );
+    let out = replay(&f.root, "mini.toml", "t.jsonl", "out", &[]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
 
@@ -222,18 +212,7 @@ fn replay_run_scores_every_query_with_reasons() {
     // One transcript line per query, itself replayable to the same scores.
     let lines = std::fs::read_to_string(f.root.join("out/transcripts.jsonl")).unwrap();
     assert_eq!(lines.lines().count(), 8);
-    let again = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "out/transcripts.jsonl",
-            "--out",
-            "again",
-        ],
-        &f.root,
-    );
+    let again = replay(&f.root, "mini.toml", "out/transcripts.jsonl", "again", &[]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     let replayed: Value =
         serde_json::from_str(&std::fs::read_to_string(f.root.join("again/results.json")).unwrap())
@@ -268,18 +247,7 @@ fn schema_errors(results: &Value) -> Vec<String> {
 #[test]
 fn results_conform_to_the_results_schema() {
     let f = fixture();
-    let out = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "out",
-        ],
-        &f.root,
-    );
+    let out = replay(&f.root, "mini.toml", "t.jsonl", "out", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(f.root.join("out/results.json")).unwrap())
@@ -295,35 +263,21 @@ fn results_conform_to_the_results_schema() {
 #[test]
 fn accuracy_gate_exits_one_below_the_threshold() {
     let f = fixture();
-    let out = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "o1",
-            "--min-accuracy",
-            "0.9",
-        ],
+    let out = replay(
         &f.root,
+        "mini.toml",
+        "t.jsonl",
+        "o1",
+        &["--min-accuracy", "0.9"],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("strict score 37.5% is below --min-accuracy 90.0%"));
-    let out = punie(
-        &[
-            "run",
-            "--suite",
-            "mini.toml",
-            "--replay",
-            "t.jsonl",
-            "--out",
-            "o2",
-            "--min-accuracy",
-            "0.3",
-        ],
+    let out = replay(
         &f.root,
+        "mini.toml",
+        "t.jsonl",
+        "o2",
+        &["--min-accuracy", "0.3"],
     );
     assert_eq!(out.status.code(), Some(0));
     let out = punie(

@@ -54,3 +54,26 @@ pub fn results_schema_errors(results: &serde_json::Value) -> Vec<String> {
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
 }
+
+/// `punie-eval run --suite SUITE --replay TRANSCRIPTS --out OUT EXTRA…` in
+/// `cwd`: the invocation most command-line tests repeat.
+pub fn replay(cwd: &Path, suite: &str, transcripts: &str, out: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "--suite",
+        suite,
+        "--replay",
+        transcripts,
+        "--out",
+        out,
+    ];
+    args.extend(extra);
+    punie(&args, cwd)
+}
+
+/// `OUT/results.json` under `cwd`, parsed.
+pub fn results_json(cwd: &Path, out: &str) -> serde_json::Value {
+    let path = cwd.join(out).join("results.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
