@@ -130,3 +130,96 @@ fn generate_rejects_sampling_settings_a_pack_would_reject() {
         );
     }
 }
+
+/// Crashes: a zero (or otherwise unsupported) bits or group size, in the
+/// quantization block or a per-module override, is a located error, never
+/// a division by zero (was: exit 101 in `model info`).
+#[cfg(feature = "mlx")]
+#[test]
+fn zero_bits_or_group_size_are_config_errors_not_a_divide_by_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = r#""model_type": "qwen3", "hidden_size": 64, "num_hidden_layers": 1,
+        "intermediate_size": 128, "num_attention_heads": 2, "num_key_value_heads": 1,
+        "head_dim": 32, "vocab_size": 100, "rms_norm_eps": 1e-6"#;
+    for (quant, says) in [
+        (
+            r#"{"bits": 4, "group_size": 0}"#,
+            "group_size 0 unsupported",
+        ),
+        (
+            r#"{"bits": 4, "group_size": 64, "model.layers.0.mlp.gate_proj": {"bits": 0, "group_size": 64}}"#,
+            "bits 0 unsupported",
+        ),
+        (
+            r#"{"bits": 4, "group_size": 64, "model.layers.0.mlp.gate_proj": {"bits": 4, "group_size": 0}}"#,
+            "group_size 0 unsupported",
+        ),
+        (
+            r#"{"bits": 4, "group_size": 64, "model.embed_tokens": {"bits": 8}}"#,
+            "needs integer bits and group_size",
+        ),
+    ] {
+        let dir = tmp.path().join("m");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.json"),
+            format!("{{{base}, \"quantization\": {quant}}}"),
+        )
+        .unwrap();
+        let o = cli_support::punie(&["model", "info", dir.to_str().unwrap()], tmp.path());
+        let err = text(&o.stderr);
+        assert!(!err.contains("panicked"), "{quant}: {err}");
+        assert_eq!(o.status.code(), Some(2), "{quant}: {err}");
+        assert!(
+            err.contains("config.json") && err.contains(says),
+            "{quant}: {err}"
+        );
+    }
+}
+
+/// Lost data: a second run into the same --out is refused (it used to
+/// append to the first run's transcripts and replace its results); --force
+/// replaces the run, leaving one transcript line per query.
+#[test]
+fn a_rerun_into_a_used_out_is_refused_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("p.toml"),
+        "[pack]\nid = \"p\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\n[[query]]\nid = \"a\"\nuser = \"hi\"\nexpect = \"direct\"\n\n[[query]]\nid = \"b\"\nuser = \"hey\"\nexpect = \"direct\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t.jsonl"),
+        "{\"query_id\": \"a\", \"completion\": \"Hello.\"}\n{\"query_id\": \"b\", \"completion\": \"Hi.\"}\n",
+    )
+    .unwrap();
+    let first = cli_support::replay(dir, "p.toml", "t.jsonl", "o", &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let before = std::fs::read_to_string(dir.join("o/transcripts.jsonl")).unwrap();
+
+    let again = cli_support::replay(dir, "p.toml", "t.jsonl", "o", &[]);
+    let err = text(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("already holds a run") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("o/transcripts.jsonl")).unwrap(),
+        before
+    );
+
+    let forced = cli_support::replay(dir, "p.toml", "t.jsonl", "o", &["--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced.stderr));
+    let after = std::fs::read_to_string(dir.join("o/transcripts.jsonl")).unwrap();
+    assert_eq!(after.lines().count(), 2, "{after}");
+    // And the replaced run's transcripts replay cleanly (no duplicates).
+    let replayed = cli_support::replay(dir, "p.toml", "o/transcripts.jsonl", "o2", &[]);
+    assert_eq!(
+        replayed.status.code(),
+        Some(0),
+        "{}",
+        text(&replayed.stderr)
+    );
+}

@@ -43,6 +43,10 @@ pub struct Args {
     /// Directory for results.json and transcripts.jsonl [default: results/run-<UTC time>].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Replace the run already in --out (its results.json and
+    /// transcripts.jsonl); without it a non-empty --out is refused.
+    #[arg(long)]
+    force: bool,
     /// Exit with 1 when the overall strict score is below X (a fraction, 0 to 1).
     #[arg(long, value_name = "X")]
     min_accuracy: Option<f64>,
@@ -59,6 +63,9 @@ pub fn run(args: Args) -> CliResult {
             )));
         }
     }
+    if let (None, Some(dir)) = (&args.replay, &args.model) {
+        super::existing_model_dir(dir)?;
+    }
     let sources = Sources {
         files: args.suites.clone(),
         toolset: args.toolset.clone(),
@@ -68,8 +75,6 @@ pub fn run(args: Args) -> CliResult {
     if let Some(m) = args.max_tokens {
         suites.iter_mut().for_each(|s| s.cap_tokens(m));
     }
-    let mut backend = open_backend(&args)?;
-
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let stamp: String = now_rfc3339()
             .chars()
@@ -93,9 +98,38 @@ pub fn run(args: Args) -> CliResult {
     let mut inputs: Vec<&std::path::Path> = args.suites.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.replay.as_deref());
     super::refuse_overwrite(&outputs, &inputs)?;
+    // A second run into the same folder used to append to the first one's
+    // transcripts (duplicates that --replay then refuses) and replace its
+    // results: refuse unless --force says to replace it.
+    let previous: Vec<&PathBuf> = [&results_path, &transcripts_path]
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect();
+    if !previous.is_empty() && !args.force {
+        return Err(Failure::Input(format!(
+            "{}: already holds a run ({}); fix: pass --force to replace it, or choose another --out",
+            out_dir.display(),
+            previous
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    // Checked before the model loads (minutes for a large one); written after.
+    let mut backend = open_backend(&args)?;
+    for p in previous {
+        std::fs::remove_file(p).map_err(|e| {
+            format!(
+                "{}: cannot replace: {e}; fix: check permissions",
+                p.display()
+            )
+        })?;
+    }
     let mut transcripts = TranscriptWriter::append(&transcripts_path).map_err(|e| {
         format!(
-            "{}: cannot open for appending: {e}; fix: choose another --out",
+            "{}: cannot open for writing: {e}; fix: choose another --out",
             transcripts_path.display()
         )
     })?;

@@ -224,9 +224,29 @@ impl ModelConfig {
                         spec.bits
                     )));
                 }
+                check_group_size("quantization", spec.group_size).map_err(bad)?;
                 q.remove("bits");
                 q.remove("group_size");
                 q.remove("mode");
+                // Per-module overrides are read at load (and by `model
+                // info`): a zero there divided by zero. Check each now.
+                for (module, o) in &q {
+                    let Value::Object(o) = o else { continue };
+                    let at = format!("quantization.{module:?}");
+                    let bits = o.get("bits").and_then(Value::as_i64);
+                    let group = o.get("group_size").and_then(Value::as_i64);
+                    let (Some(bits), Some(group)) = (bits, group) else {
+                        return Err(bad(format!(
+                            "{at} needs integer bits and group_size (or false to keep the module unquantized)"
+                        )));
+                    };
+                    if !MLX_BITS.contains(&(bits as i32)) {
+                        return Err(bad(format!(
+                            "{at}: bits {bits} unsupported (2, 3, 4, 5, 6 or 8)"
+                        )));
+                    }
+                    check_group_size(&at, group as i32).map_err(bad)?;
+                }
                 Quantization {
                     default: Some(spec),
                     overrides: q,
@@ -273,5 +293,16 @@ impl ModelConfig {
             && !self.mlp_only_layers.contains(&i)
             && self.num_experts > 0
             && (i + 1) % self.decoder_sparse_step == 0
+    }
+}
+
+/// MLX's affine quantization takes groups of 32, 64 or 128 values.
+fn check_group_size(at: &str, group_size: i32) -> Result<(), String> {
+    if [32, 64, 128].contains(&group_size) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{at}: group_size {group_size} unsupported (32, 64 or 128)"
+        ))
     }
 }
