@@ -469,6 +469,30 @@ fn a_failed_conversion_leaves_no_folder_behind() {
     assert!(msg.contains("already exists"), "{msg}");
 }
 
+/// Lost disk (issue #15): an import killed mid-way (no drop guard ran)
+/// leaves `.NAME.partial-PID-N`; the next import to that name removes it
+/// when PID is gone, and leaves a live import's folder alone.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_imports_partial_folder_is_removed_by_the_next_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, _) = tiny("qwen3");
+    let model = model_for(dir.path(), &w);
+    let dead = dir.path().join(".mlx.partial-4000000000-0");
+    let live = dir
+        .path()
+        .join(format!(".mlx.partial-{}-99", std::process::id()));
+    for d in [&dead, &live] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::write(d.join("model.safetensors"), vec![0u8; 4096]).unwrap();
+    }
+    let out = dir.path().join("mlx");
+    write_mlx_folder(&model, &out, &mut Unquantized(FloatType::F16)).unwrap();
+    assert!(out.join("config.json").is_file());
+    assert!(!dead.exists(), "the dead import's partial folder stays");
+    assert!(live.exists(), "a live import's partial folder was removed");
+}
+
 #[test]
 fn unsupported_architecture_tensor_and_tokenizer_are_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -35,6 +35,33 @@ pub struct FolderSummary {
     pub tensors_out: usize,
 }
 
+/// Removes `.NAME.partial-PID-N` folders left by imports that were killed
+/// (a kill -9 skips the drop guard below): those whose process is gone. A
+/// live import's folder is left alone. Where there is no `/proc` (macOS),
+/// liveness cannot be told and nothing is removed.
+fn remove_stale_partials(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.partial-");
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Removes the partial directory unless the conversion completed.
 struct Partial(Option<PathBuf>);
 
@@ -84,6 +111,7 @@ pub fn write_mlx_folder_with(
     let tok = tokenizer::build(model.file())?;
     let config = model.config();
 
+    remove_stale_partials(&parent, &name);
     // Unique per call, not only per process: two threads may convert at once.
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
