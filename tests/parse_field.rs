@@ -721,3 +721,29 @@ fn peer_corpus_agreement() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `schemas check` shows the class-10 mapping warnings (the toolset still loads).
+#[test]
+fn class10_schemas_check_prints_the_mapping_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bfcl.json");
+    std::fs::write(
+        &path,
+        r#"{"name": "bfcl", "tools": [{"x-tool-name": "calc", "type": "dict",
+            "properties": {"x": {"type": "float"}}, "required": ["x"]}]}"#,
+    )
+    .unwrap();
+    let o = crate::cli_support::punie(
+        &["schemas", "check", "--toolset", path.to_str().unwrap()],
+        dir.path(),
+    );
+    let out = crate::cli_support::text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("warning:")
+            && l.contains("tool calc")
+            && l.contains("\"float\" read as JSON Schema \"number\"")),
+        "{out}"
+    );
+    assert!(out.contains("ok: toolset bfcl"), "{out}");
+}

@@ -49,6 +49,11 @@ fn check(toolset: Option<String>) -> CliResult {
                     .code_mode()
                     .map(|c| format!(", code mode {}({})", c.tool, c.parameter))
                     .unwrap_or_default();
+                // Types mapped to JSON Schema (`"float"` → `"number"`):
+                // loaded, but the author should know (issue #13, class 10).
+                for w in t.warnings() {
+                    outln!("warning: {w}");
+                }
                 outln!(
                     "ok: toolset {} ({}): {} tools{code_mode}",
                     t.name(),
