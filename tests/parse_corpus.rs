@@ -15,16 +15,31 @@ use punie_eval::schema::Toolset;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn shared() -> PathBuf {
+/// The Punie data folder, or `None` (the test then reports itself skipped):
+/// it lives beside the project's checkout, never in a user's clone.
+fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("PUNIE_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/punie"));
+    if dir.join("phase27_cleaned/train.jsonl").is_file() {
+        return Some(dir);
+    }
+    // An explicit PUNIE_SHARED that is wrong is an error, not a skip.
     assert!(
-        dir.join("phase27_cleaned/train.jsonl").is_file(),
-        "Punie reference data not found at {} (set PUNIE_SHARED to the shared/punie folder)",
+        std::env::var_os("PUNIE_SHARED").is_none(),
+        "PUNIE_SHARED={}: no phase27_cleaned/train.jsonl there",
         dir.display()
     );
-    dir
+    eprintln!(
+        "skipped: Punie reference data not found at {} (set PUNIE_SHARED to a shared/punie folder to run this test)",
+        dir.display()
+    );
+    None
+}
+
+/// The data folder; only called after `shared_data()` said it is there.
+fn shared() -> PathBuf {
+    shared_data().expect("checked by the test first")
 }
 
 /// Known disagreements: (file, 1-based line, reason). Empty means 100%.
@@ -143,6 +158,9 @@ fn check_file(
 
 #[test]
 fn first_turns_match_their_transcripts() {
+    if shared_data().is_none() {
+        return;
+    }
     let phase27 = Toolset::punie_default();
     let phase33 = Toolset::punie_phase33();
     let mut invalid = Vec::new();
@@ -190,6 +208,9 @@ fn first_turns_match_their_transcripts() {
 /// with the wrong toolset should report.
 #[test]
 fn phase33_tools_are_unknown_to_the_phase27_toolset() {
+    if shared_data().is_none() {
+        return;
+    }
     let phase27 = Toolset::punie_default();
     let text = std::fs::read_to_string(shared().join("phase33_merged/valid.jsonl")).expect("read");
     let mut unknown = 0;
@@ -221,6 +242,9 @@ fn phase33_tools_are_unknown_to_the_phase27_toolset() {
 /// by the note that explains each.
 #[test]
 fn other_punie_folders_agree_except_broken_training_calls() {
+    if shared_data().is_none() {
+        return;
+    }
     let phase33 = Toolset::punie_phase33();
     let folders = [
         "phase26_lsp_final",
