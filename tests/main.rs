@@ -24,6 +24,7 @@ mod parity;
 mod parse_corpus;
 mod parse_field;
 mod parse_formats;
+mod parse_hardening;
 mod parse_schemas;
 mod plugin_cli;
 mod plugin_load;

@@ -648,13 +648,9 @@ fn pathological_nesting_is_not_walked() {
         "(".repeat(5000),
         ")".repeat(5000)
     );
-    let verdict = v(&code(&deep));
-    assert_eq!(verdict.kind, VerdictKind::ToolCall);
-    assert!(
-        verdict.notes.iter().any(|n| n.contains("not analysed")),
-        "{:?}",
-        verdict.notes
-    );
+    // Past the documented parse limit: a broken call naming the limit
+    // (tests/parse_hardening.rs covers chains and every wrapper).
+    assert_malformed(&code(&deep), "parse limit of 200 levels");
     // Deep JSON is refused by serde_json's recursion limit, as a broken call.
     let deep_json = format!(
         "<tool_call>{{\"name\": \"typecheck\", \"arguments\": {}1{}}}</tool_call>",

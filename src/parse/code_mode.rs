@@ -5,6 +5,7 @@
 //! marked as an expression. Attribute reads on results are recorded.
 
 use super::collect::Collector;
+use super::depth;
 use super::verdict::CallFormat;
 use crate::schema::Toolset;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -111,13 +112,11 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
         .code_mode()
         .map(|c| c.tool.clone())
         .unwrap_or_default();
-    if code.len() > 2 * MAX_NESTING && nesting(code) > MAX_NESTING {
-        // The AST walk recurses per nesting level; no real completion comes
-        // near this, so do not risk the stack on a pathological one.
-        out.notes.push(format!(
-            "{wrapper} code nests brackets deeper than {MAX_NESTING} levels; not analysed"
-        ));
-        out.calls.push(wrapper_call(wrapper, code));
+    // The parser, the walker and the tree's drop recurse once per level:
+    // refuse pathological nesting before any of them sees the code.
+    if depth::exceeds(code, depth::MAX_DEPTH) {
+        out.broken
+            .push(depth::too_deep_note(&format!("{wrapper}: the code")));
         return;
     }
     let parsed = match ruff_python_parser::parse_module(code) {
@@ -134,6 +133,11 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
     };
     let mut walker = Walker::new(code, out.toolset);
     walker.visit_body(&parsed.syntax().body);
+    if walker.too_deep {
+        out.broken
+            .push(depth::too_deep_note(&format!("{wrapper}: the code")));
+        return;
+    }
     let Walker {
         found,
         defined,
@@ -176,45 +180,35 @@ pub(crate) fn extract(code: &str, out: &mut Collector<'_>) {
     out.notes.append(&mut notes);
 }
 
-/// The tools (and the code-mode wrapper) a Python snippet calls, or `None`
-/// if it does not parse. Used on ```python fences.
-pub(crate) fn called_tools(code: &str, toolset: &Toolset) -> Option<Vec<String>> {
-    if code.len() > 2 * MAX_NESTING && nesting(code) > MAX_NESTING {
-        return None;
-    }
-    let parsed = ruff_python_parser::parse_module(code).ok()?;
-    let mut walker = Walker::new(code, toolset);
-    walker.visit_body(&parsed.syntax().body);
-    let wrapper = toolset.code_mode().map(|c| c.tool.as_str());
-    let Walker { found, defined, .. } = walker;
-    Some(
-        found
-            .into_iter()
-            .filter(|f| {
-                (!f.unknown || Some(f.name.as_str()) == wrapper)
-                    && !defined.contains(f.name.as_str())
-            })
-            .map(|f| f.name)
-            .collect(),
-    )
+/// Why a Python snippet was not read.
+pub(crate) enum Unread {
+    /// It does not parse.
+    Syntax,
+    /// It nests deeper than [`depth::MAX_DEPTH`]; not handed to the parser.
+    TooDeep,
 }
 
-const MAX_NESTING: usize = 200;
-
-/// Deepest bracket nesting (strings not excluded: an over-estimate is fine).
-fn nesting(code: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in code.bytes() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+/// The tools (and the code-mode wrapper) a Python snippet calls. Used on
+/// ```python fences and on Python straight inside `<tool_call>`.
+pub(crate) fn called_tools(code: &str, toolset: &Toolset) -> Result<Vec<String>, Unread> {
+    if depth::exceeds(code, depth::MAX_DEPTH) {
+        return Err(Unread::TooDeep);
     }
-    max
+    let parsed = ruff_python_parser::parse_module(code).map_err(|_| Unread::Syntax)?;
+    let mut walker = Walker::new(code, toolset);
+    walker.visit_body(&parsed.syntax().body);
+    if walker.too_deep {
+        return Err(Unread::TooDeep);
+    }
+    let wrapper = toolset.code_mode().map(|c| c.tool.as_str());
+    let Walker { found, defined, .. } = walker;
+    Ok(found
+        .into_iter()
+        .filter(|f| {
+            (!f.unknown || Some(f.name.as_str()) == wrapper) && !defined.contains(f.name.as_str())
+        })
+        .map(|f| f.name)
+        .collect())
 }
 
 /// The wrapper itself as the call, when its code calls no tool.
@@ -262,7 +256,18 @@ struct Walker<'a> {
     bound: HashMap<&'a str, usize>,
     defined: HashSet<&'a str>,
     notes: Vec<String>,
+    /// Statements and expressions entered and not yet left.
+    depth: usize,
+    /// The tree is deeper than [`WALK_LIMIT`]; the walk stopped there.
+    too_deep: bool,
 }
+
+/// How deep the walker recurses, in statements and expressions. Code past
+/// [`depth::MAX_DEPTH`] never reaches it, and that estimate bounds the tree
+/// within a small factor (it counts each bracket once, while a subscript
+/// may hold a tuple of slices), so this only backs it up: deeper trees
+/// are not walked, and the code is reported as too deep.
+const WALK_LIMIT: usize = 4 * depth::MAX_DEPTH;
 
 impl<'a> Walker<'a> {
     fn new(src: &'a str, toolset: &'a Toolset) -> Self {
@@ -273,6 +278,8 @@ impl<'a> Walker<'a> {
             bound: HashMap::new(),
             defined: HashSet::new(),
             notes: Vec::new(),
+            depth: 0,
+            too_deep: false,
         }
     }
 
@@ -405,7 +412,7 @@ impl<'a> Walker<'a> {
 /// A whole text that is one Python literal (`{'k': 'v'}`, `True`, `None`,
 /// `['a', 'b']`, tuples) → JSON; `None` when it is anything else.
 pub(crate) fn python_literal(text: &str) -> Option<Value> {
-    if nesting(text) > MAX_NESTING {
+    if depth::exceeds(text, depth::MAX_DEPTH) {
         return None;
     }
     let parsed = ruff_python_parser::parse_expression(text.trim()).ok()?;
@@ -475,8 +482,57 @@ fn literal(expr: &Expr) -> Option<Value> {
     }
 }
 
+impl<'a> Walker<'a> {
+    /// Enters one level; `false` (and the walk marked too deep) past
+    /// [`WALK_LIMIT`].
+    fn enter(&mut self) -> bool {
+        if self.depth >= WALK_LIMIT {
+            self.too_deep = true;
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+}
+
 impl<'a> Visitor<'a> for Walker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.enter() {
+            self.stmt(stmt);
+            self.depth -= 1;
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.enter() {
+            self.expr(expr);
+            self.depth -= 1;
+        }
+    }
+
+    fn visit_parameter(&mut self, parameter: &'a ast::Parameter) {
+        self.defined.insert(parameter.name.as_str());
+        visitor::walk_parameter(self, parameter);
+    }
+
+    fn visit_alias(&mut self, alias: &'a ast::Alias) {
+        let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+        // `import a.b` binds `a`.
+        self.defined
+            .insert(local.split('.').next().unwrap_or(local));
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
+        let ast::ExceptHandler::ExceptHandler(h) = handler;
+        if let Some(n) = &h.name {
+            self.defined.insert(n.as_str());
+        }
+        visitor::walk_except_handler(self, handler);
+    }
+}
+
+impl<'a> Walker<'a> {
+    fn stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Assign(node) => {
                 let binds = self.recorded_callee(&node.value);
@@ -517,7 +573,7 @@ impl<'a> Visitor<'a> for Walker<'a> {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
+    fn expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
                 self.record_call(call);
@@ -550,25 +606,5 @@ impl<'a> Visitor<'a> for Walker<'a> {
             }
             _ => visitor::walk_expr(self, expr),
         }
-    }
-
-    fn visit_parameter(&mut self, parameter: &'a ast::Parameter) {
-        self.defined.insert(parameter.name.as_str());
-        visitor::walk_parameter(self, parameter);
-    }
-
-    fn visit_alias(&mut self, alias: &'a ast::Alias) {
-        let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
-        // `import a.b` binds `a`.
-        self.defined
-            .insert(local.split('.').next().unwrap_or(local));
-    }
-
-    fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
-        let ast::ExceptHandler::ExceptHandler(h) = handler;
-        if let Some(n) = &h.name {
-            self.defined.insert(n.as_str());
-        }
-        visitor::walk_except_handler(self, handler);
     }
 }

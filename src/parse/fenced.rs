@@ -5,6 +5,7 @@
 
 use super::code_mode;
 use super::collect::Collector;
+use super::depth;
 use super::json_call;
 use super::verdict::CallFormat;
 use crate::schema::Toolset;
@@ -133,9 +134,11 @@ fn json_fence(fence: &Fence<'_>, body: &str, out: &mut Collector<'_>) {
 /// Tools called as plain Python in a fence. Parsed when it parses; a
 /// fragment that does not is scanned for `tool(`.
 fn python_fence(fence: &Fence<'_>, toolset: &Toolset) -> Option<String> {
-    let mut called: Vec<String> = match code_mode::called_tools(fence.body, toolset) {
-        Some(names) => names,
-        None => toolset
+    let parsed = code_mode::called_tools(fence.body, toolset);
+    let too_deep = matches!(parsed, Err(code_mode::Unread::TooDeep));
+    let mut called: Vec<String> = match parsed {
+        Ok(names) => names,
+        Err(_) => toolset
             .tools()
             .map(|t| t.name())
             .chain(toolset.code_mode().map(|c| c.tool.as_str()))
@@ -155,7 +158,15 @@ fn python_fence(fence: &Fence<'_>, toolset: &Toolset) -> Option<String> {
     } else {
         String::new()
     };
-    Some(format!("a ```{lang} fence calls {first}(){also}"))
+    let deep = if too_deep {
+        format!(
+            " ({}; its calls read as text)",
+            depth::too_deep_note("the fence")
+        )
+    } else {
+        String::new()
+    };
+    Some(format!("a ```{lang} fence calls {first}(){also}{deep}"))
 }
 
 fn calls_by_text(body: &str, name: &str) -> bool {

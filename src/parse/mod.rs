@@ -12,6 +12,7 @@
 mod bare_json;
 mod code_mode;
 mod collect;
+mod depth;
 mod fenced;
 mod json_call;
 mod loose;

@@ -10,6 +10,7 @@ use super::json_call::RawCall;
 use super::verdict::CallFormat;
 use crate::schema::{JsonType, ToolSchema};
 use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
 
 const FUNCTION: &str = "<function=";
 const FUNCTION_END: &str = "</function>";
@@ -198,6 +199,9 @@ fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
 fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String, Value> {
     let tool = out.toolset.get(function);
     let mut arguments = Map::new();
+    // Notes of this body, each once with its count: thousands of unclosed
+    // or repeated tags give one line each, not thousands.
+    let mut notes = Vec::new();
     let mut rest = body;
     while let Some((start, name_start)) = next_parameter(rest) {
         let after = &rest[name_start..];
@@ -215,11 +219,13 @@ fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String
         // `</parameter_function>`, `</parameter` without `>`) end the value
         // too, noted, instead of leaking into it.
         // The exact tag wins, so that a value may hold `</param>` (HTML).
-        let before_next = |c: &usize| next_open.is_none_or(|o| *c < o);
-        let close = value_and_rest
+        // Both are looked for only up to the next parameter tag: searching
+        // the whole rest from every unclosed tag was quadratic (issue #15:
+        // 2.2 MB of unclosed tags took 85 s).
+        let window = &value_and_rest[..next_open.unwrap_or(value_and_rest.len())];
+        let close = window
             .find(PARAMETER_END)
-            .filter(before_next)
-            .or_else(|| find_ascii_ci(value_and_rest, "</param").filter(before_next));
+            .or_else(|| find_ascii_ci(window, "</param"));
         let (raw, next) = match close {
             Some(c) => {
                 let tag_tail = &value_and_rest[c + 2..];
@@ -231,7 +237,7 @@ fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String
                     None => (&value_and_rest[c..], value_and_rest.len()),
                 };
                 if tag != PARAMETER_END {
-                    out.notes.push(format!(
+                    notes.push(format!(
                         "<function={function}>: <parameter={name}> is closed with `{}` instead of </parameter>",
                         tag.trim_end()
                     ));
@@ -241,22 +247,49 @@ fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String
             None => {
                 // Like Qwen3-Coder's parser, a missing </parameter> ends the
                 // value at the next parameter or at </function> (noted).
-                out.notes.push(format!(
+                notes.push(format!(
                     "<function={function}>: <parameter={name}> is not closed with </parameter>"
                 ));
                 let end = next_open.unwrap_or(value_and_rest.len());
                 (&value_and_rest[..end], &value_and_rest[end..])
             }
         };
-        let value = convert(strip_newline(raw), tool, &name, function, &mut out.notes);
+        let value = convert(strip_newline(raw), tool, &name, function, &mut notes);
         if arguments.insert(name.clone(), value).is_some() {
-            out.notes.push(format!(
+            notes.push(format!(
                 "<function={function}>: <parameter={name}> given twice; the last one counts"
             ));
         }
         rest = next;
     }
+    out.notes.extend(counted(notes));
     arguments
+}
+
+/// Each distinct note once, in order of first appearance, with `(N times)`
+/// when it repeats.
+fn counted(notes: Vec<String>) -> Vec<String> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut merged: Vec<(String, usize)> = Vec::new();
+    for note in notes {
+        match index.get(&note) {
+            Some(&i) => merged[i].1 += 1,
+            None => {
+                index.insert(note.clone(), merged.len());
+                merged.push((note, 1));
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(note, n)| {
+            if n > 1 {
+                format!("{note} ({n} times)")
+            } else {
+                note
+            }
+        })
+        .collect()
 }
 
 /// Qwen3-Coder puts values on their own lines; its parser strips exactly

@@ -4,6 +4,7 @@
 
 use super::code_mode;
 use super::collect::Collector;
+use super::depth;
 use super::json_call::{self, RawCall};
 use super::loose;
 use super::qwen_xml;
@@ -74,11 +75,8 @@ fn block(body: &str, out: &mut Collector<'_>) {
         qwen_xml::parse(trimmed, true, out);
     } else if loose::has_attribute_call(trimmed) {
         loose::attribute_calls(trimmed, out);
-    } else if let Some(tools) = bare_python(trimmed, out) {
-        out.broken.push(format!(
-            "<tool_call> holds Python calling {tools} without the <function={}> wrapper code mode needs",
-            out.toolset.code_mode().map_or("execute_code", |c| c.tool.as_str())
-        ));
+    } else if let Some(why) = bare_python(trimmed, out) {
+        out.broken.push(why);
     } else {
         let start: String = trimmed.chars().take(40).collect();
         out.broken.push(format!(
@@ -88,9 +86,18 @@ fn block(body: &str, out: &mut Collector<'_>) {
 }
 
 /// Python written straight into `<tool_call>` (seen in Punie's Phase 26
-/// data): the tools it calls, if it parses and calls any.
+/// data): what is wrong with it, if it parses and calls tools (or nests
+/// too deep to be parsed).
 fn bare_python(body: &str, out: &Collector<'_>) -> Option<String> {
-    out.toolset.code_mode()?;
-    let tools = code_mode::called_tools(body, out.toolset)?;
-    (!tools.is_empty()).then(|| tools.join(", "))
+    let wrapper = &out.toolset.code_mode()?.tool;
+    match code_mode::called_tools(body, out.toolset) {
+        Ok(tools) if !tools.is_empty() => Some(format!(
+            "<tool_call> holds Python calling {} without the <function={wrapper}> wrapper code mode needs",
+            tools.join(", ")
+        )),
+        Ok(_) | Err(code_mode::Unread::Syntax) => None,
+        Err(code_mode::Unread::TooDeep) => Some(depth::too_deep_note(
+            "<tool_call> holds Python that",
+        )),
+    }
 }
