@@ -1,8 +1,5 @@
 //! Regressions of issue #15 (hardening), one test per class of bad input.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use crate::cli_support;
 use cli_support::text;
 
@@ -10,20 +7,9 @@ use cli_support::text;
 /// place and the stream goes on (was: one line out of three, exit 2).
 #[test]
 fn invalid_utf8_in_parse_input_is_an_error_line_in_place() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .arg("parse")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"{\"completion\":\"a\"}\r\n{\"completion\":\"b\xff\"}\n{\"completion\":\"I'll run the tests.\"}\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = cli_support::parse_stdin(
+        b"{\"completion\":\"a\"}\r\n{\"completion\":\"b\xff\"}\n{\"completion\":\"I'll run the tests.\"}\n",
+    );
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");

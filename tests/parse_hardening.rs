@@ -6,9 +6,6 @@
 //! hide a regression; `parse_command_…` runs the CLI, whose main thread has
 //! 8 MiB.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use crate::cli_support::text;
 use punie_eval::parse::{classify, Verdict, VerdictKind};
 use punie_eval::schema::Toolset;
@@ -206,17 +203,7 @@ fn stack_depth_parse_command_keeps_every_line() {
         }
     }
     input.push_str(&format!("{good}\n"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .arg("parse")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let o = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let o = crate::cli_support::parse_stdin(input.as_bytes());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();

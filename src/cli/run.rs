@@ -207,9 +207,6 @@ fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Failure> {
     if let Some(replay) = &args.replay {
         return Ok(Box::new(ReplayBackend::from_file(replay)?));
     }
-    if let Some(dir) = &args.model {
-        super::existing_model_dir(dir)?;
-    }
     #[cfg(feature = "mlx")]
     {
         let dir = match &args.model {

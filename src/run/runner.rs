@@ -153,11 +153,11 @@ impl<'a> Runner<'a> {
                     query: pass.slots[t].prepared.clone(),
                 })
                 .collect();
-            let mut answered = vec![false; pass.slots.len()];
+            // Per batch, not per run: a one-at-a-time backend makes a
+            // batch per query.
+            let mut answered = std::collections::HashSet::with_capacity(jobs.len());
             backend.complete_all(&jobs, &mut |ticket, answer| {
-                if let Some(a) = answered.get_mut(ticket) {
-                    *a = true;
-                }
+                answered.insert(ticket);
                 pass.accept(ticket, answer)
             });
             // A backend that returned without answering a job (and without
@@ -166,7 +166,7 @@ impl<'a> Runner<'a> {
                 if pass.failure.is_some() {
                     break;
                 }
-                if !answered[job.ticket] {
+                if !answered.contains(&job.ticket) {
                     let why = "the backend returned no completion for this query";
                     pass.accept(job.ticket, Err(CompletionError::Missing(why.into())));
                 }

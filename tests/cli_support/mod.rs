@@ -77,3 +77,23 @@ pub fn results_json(cwd: &Path, out: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// `punie-eval parse` with `input` on stdin (fed from a thread, so a large
+/// input cannot deadlock against a full stdout pipe).
+pub fn parse_stdin(input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_punie-eval"))
+        .arg("parse")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start punie-eval parse");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let o = child.wait_with_output().expect("wait for punie-eval parse");
+    writer.join().unwrap().expect("write stdin");
+    o
+}
