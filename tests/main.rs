@@ -25,6 +25,7 @@ mod parse_corpus;
 mod parse_field;
 mod parse_formats;
 mod parse_hardening;
+mod parse_profiles;
 mod parse_schemas;
 mod plugin_cli;
 mod plugin_load;

@@ -626,7 +626,7 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// The peer's tools (OpenAI `{name, parameters}`) as a toolset.
-fn peer_toolset(tools: &[Value]) -> Toolset {
+pub(crate) fn peer_toolset(tools: &[Value]) -> Toolset {
     let schemas: Vec<Value> = tools
         .iter()
         .map(|t| {

@@ -637,7 +637,7 @@ fn verdict_serializes_to_the_documented_shape() {
     let value = serde_json::to_value(&verdict).expect("serialize");
     assert_eq!(
         value,
-        json!({"kind": "tool_call", "calls": [{"name": "typecheck", "arguments": {"path": "src"}, "valid": true, "errors": [], "format": "qwen_json"}]})
+        json!({"kind": "tool_call", "calls": [{"name": "typecheck", "arguments": {"path": "src"}, "valid": true, "errors": [], "format": "qwen_json"}], "profile": "strict"})
     );
 }
 

@@ -197,7 +197,9 @@ fn replay_run_scores_every_query_with_reasons() {
     assert!(stdout.contains("mini"), "{stdout}");
     assert!(stdout.contains("strict failures (4):"), "{stdout}");
     assert!(
-        stdout.contains("mini/types [fail]: expected a call to typecheck; got a direct answer"),
+        stdout.contains(
+            "mini/types [fail, no_call]: expected a call to typecheck; got a direct answer"
+        ),
         "{stdout}"
     );
     assert!(

@@ -56,7 +56,9 @@ fn qs(expected: ExpectKind, observed: Observed) -> QueryScore {
         tool_name_correct: None,
         calls: 0,
         valid_calls: 0,
+        unknown_tool_calls: 0,
         reason: String::new(),
+        failure: None,
     }
 }
 
@@ -142,6 +144,7 @@ fn suite_metrics_by_hand() {
         tags: &tags[i],
         expected_tools: &expected_tools[i],
         calls: &calls[i],
+        profiles: None,
     }));
 
     assert_eq!(m.queries, 10);

@@ -1,6 +1,7 @@
 //! Per-query scoring: every expectation × verdict kind, with the reason.
 
-use punie_eval::parse::{Call, CallFormat, Verdict, VerdictKind};
+use punie_eval::parse::{Call, CallFormat, Profile, Verdict, VerdictKind};
+use punie_eval::schema::Fault;
 use punie_eval::score::{score_query, Observed, QueryScore, Response};
 use punie_eval::suite::Expect;
 use serde_json::{json, Value};
@@ -19,6 +20,7 @@ fn call(name: &str, args: Value, valid: bool) -> Call {
         } else {
             vec!["/path: \"path\" is a required property".into()]
         },
+        fault: (!valid).then_some(Fault::MissingArgument),
         format: CallFormat::QwenJson,
         result_fields: vec![],
     }
@@ -30,6 +32,7 @@ fn verdict(kind: VerdictKind, calls: Vec<Call>) -> Verdict {
         calls,
         notes: vec![],
         thinking: None,
+        profile: Profile::Strict,
     }
 }
 

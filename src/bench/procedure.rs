@@ -28,6 +28,8 @@ pub struct BenchRequest {
     pub max_tokens: Option<u32>,
     /// Hash every file of the model folder for the provenance.
     pub hash: bool,
+    /// The parse profile the accuracy pass is scored under.
+    pub profile: crate::parse::Profile,
 }
 
 /// Why a bench could not finish.
@@ -131,6 +133,7 @@ pub fn bench(req: BenchRequest, observer: &mut dyn Observer) -> Result<RunResult
     backend.reuse_prefix = true;
     let mut results = Runner::new(&suites)
         .repeats(req.repeats)
+        .profile(req.profile)
         .observer(observer)
         .run(&mut backend as &mut dyn Backend)
         .map_err(|e| runtime(&e))?;

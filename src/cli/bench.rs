@@ -40,6 +40,12 @@ pub struct Args {
     /// Skip hashing the model files for provenance (large models).
     #[arg(long)]
     no_hash: bool,
+    /// Parse profile the scores are under: strict (a call format broken
+    /// anywhere is malformed) or lenient (recover what the serving engines
+    /// recover). Every query is scored under both; the report splits format
+    /// errors from decision errors.
+    #[arg(long, value_name = "PROFILE", default_value = "strict")]
+    parse_profile: punie_eval::parse::Profile,
 }
 
 #[cfg(not(feature = "mlx"))]
@@ -89,6 +95,7 @@ pub fn run(args: Args) -> CliResult {
         repeats: args.repeats,
         max_tokens: args.max_tokens,
         hash: !args.no_hash,
+        profile: args.parse_profile,
     };
     let mut progress = Progress::new();
     let results = bench(request, &mut progress);

@@ -3,7 +3,8 @@
 //! McNemar test over shared queries, and the queries that flipped.
 
 use super::{CliResult, Outcome};
-use punie_eval::report::compare::{compare, text, Loaded};
+use punie_eval::parse::Profile;
+use punie_eval::report::compare::{compare_with, profile_problem, text, Loaded};
 use punie_eval::report::{markdown, write_file};
 use std::path::PathBuf;
 
@@ -18,6 +19,10 @@ pub struct Args {
     /// Also write the comparison as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Pass or fail every file's queries under this parse profile (strict
+    /// or lenient) [default: as each file was scored].
+    #[arg(long, value_name = "PROFILE")]
+    parse_profile: Option<Profile>,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -41,7 +46,10 @@ pub fn run(args: Args) -> CliResult {
     if !errors.is_empty() {
         return Err(errors.join("\n").into());
     }
-    let c = compare(&loaded);
+    if let Some(problem) = args.parse_profile.and_then(|p| profile_problem(&loaded, p)) {
+        return Err(problem.into());
+    }
+    let c = compare_with(&loaded, args.parse_profile);
     for w in &c.warnings {
         eprintln!("warning: {w}");
     }

@@ -3,7 +3,7 @@
 //! contract the other commands rely on.
 
 use super::{CliResult, Outcome};
-use punie_eval::parse::classify;
+use punie_eval::parse::{classify_with, Profile};
 use punie_eval::schema::Toolset;
 use serde_json::Value;
 use std::io::{BufRead, BufWriter, Write};
@@ -13,6 +13,11 @@ pub struct Args {
     /// Toolset: a JSON file, or a built-in name (punie-phase27, punie-phase33).
     #[arg(long, value_name = "FILE", default_value = "punie-phase27")]
     toolset: String,
+    /// Parse profile: strict (a call format broken anywhere is malformed)
+    /// or lenient (recover what the serving engines recover); recorded in
+    /// every verdict.
+    #[arg(long, value_name = "PROFILE", default_value = "strict")]
+    parse_profile: Profile,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -31,7 +36,9 @@ pub fn run(args: Args) -> CliResult {
             .map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))
             .and_then(completion_of);
         let json = match parsed {
-            Ok(completion) => serde_json::to_string(&classify(&completion, &toolset))?,
+            Ok(completion) => {
+                serde_json::to_string(&classify_with(&completion, &toolset, args.parse_profile))?
+            }
             Err(why) => {
                 bad += 1;
                 serde_json::json!({ "error": format!("line {}: expected JSON object with string field \"completion\": {why}", i + 1) })

@@ -53,6 +53,12 @@ pub struct Args {
     /// Also write a report, FORMAT:FILE (json, markdown, junit, html); repeatable.
     #[arg(long = "report", value_name = "FORMAT:FILE")]
     reports: Vec<punie_eval::report::ReportSpec>,
+    /// Parse profile the scores are under: strict (a call format broken
+    /// anywhere is malformed) or lenient (recover what the serving engines
+    /// recover). Every query is scored under both; the report splits format
+    /// errors from decision errors.
+    #[arg(long, value_name = "PROFILE", default_value = "strict")]
+    parse_profile: punie_eval::parse::Profile,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -137,6 +143,7 @@ pub fn run(args: Args) -> CliResult {
     let mut progress = Progress::new();
     let results = Runner::new(&suites)
         .repeats(args.repeats)
+        .profile(args.parse_profile)
         .transcripts(&mut transcripts)
         .observer(&mut progress)
         .run(backend.as_mut());

@@ -7,7 +7,7 @@
 use super::collect::Collector;
 use super::depth;
 use super::verdict::CallFormat;
-use crate::schema::Toolset;
+use crate::schema::{ArgError, Fault, Toolset};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
@@ -220,6 +220,7 @@ fn wrapper_call(wrapper: String, code: &str) -> super::verdict::Call {
         arguments,
         valid: true,
         errors: Vec::new(),
+        fault: None,
         format: CallFormat::CodeMode,
         result_fields: Vec::new(),
     }
@@ -240,7 +241,7 @@ struct Found {
     name: String,
     arguments: Map<String, Value>,
     opaque: Vec<String>,
-    errors: Vec<String>,
+    errors: Vec<ArgError>,
     result_fields: Vec<String>,
     /// Not a tool and not a builtin: a tool the model made up, unless the
     /// module defines it.
@@ -323,9 +324,12 @@ impl<'a> Walker<'a> {
         let args = &call.arguments.args;
         for (i, arg) in args.iter().enumerate() {
             if let Expr::Starred(_) = arg {
-                errors.push(format!(
-                    "*{} cannot be bound to parameters before run time",
-                    self.source(arg).trim_start_matches('*')
+                errors.push(ArgError::new(
+                    Fault::UnreadableArguments,
+                    format!(
+                        "*{} cannot be bound to parameters before run time",
+                        self.source(arg).trim_start_matches('*')
+                    ),
                 ));
                 continue;
             }
@@ -333,10 +337,13 @@ impl<'a> Walker<'a> {
                 Some(t) => match t.positional_order().get(i) {
                     Some(p) => p.clone(),
                     None => {
-                        errors.push(format!(
-                            "{name}() takes {} positional argument(s) but {} were given",
-                            t.positional_order().len(),
-                            args.len()
+                        errors.push(ArgError::new(
+                            Fault::UnknownArgument,
+                            format!(
+                                "{name}() takes {} positional argument(s) but {} were given",
+                                t.positional_order().len(),
+                                args.len()
+                            ),
                         ));
                         break;
                     }
@@ -354,15 +361,21 @@ impl<'a> Walker<'a> {
         }
         for kw in call.arguments.keywords.iter() {
             let Some(key) = &kw.arg else {
-                errors.push(format!(
-                    "**{} cannot be bound to parameters before run time",
-                    self.source(&kw.value)
+                errors.push(ArgError::new(
+                    Fault::UnreadableArguments,
+                    format!(
+                        "**{} cannot be bound to parameters before run time",
+                        self.source(&kw.value)
+                    ),
                 ));
                 continue;
             };
             let key = key.as_str().to_string();
             if arguments.contains_key(&key) {
-                errors.push(format!("{name}() got multiple values for argument '{key}'"));
+                errors.push(ArgError::new(
+                    Fault::UnreadableArguments,
+                    format!("{name}() got multiple values for argument '{key}'"),
+                ));
                 continue;
             }
             let v = self.value(&kw.value, &mut opaque, &key);

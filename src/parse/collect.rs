@@ -3,13 +3,15 @@
 
 use super::code_mode;
 use super::json_call::RawCall;
+use super::profile::Profile;
 use super::shell_advice;
 use super::verdict::{Call, CallFormat, Verdict, VerdictKind};
-use crate::schema::Toolset;
+use crate::schema::{ArgError, Fault, Toolset};
 use serde_json::{Map, Value};
 
 pub(crate) struct Collector<'t> {
     pub toolset: &'t Toolset,
+    pub profile: Profile,
     pub calls: Vec<Call>,
     pub notes: Vec<String>,
     /// What broke the format; any entry makes the verdict `malformed_call`.
@@ -17,9 +19,10 @@ pub(crate) struct Collector<'t> {
 }
 
 impl<'t> Collector<'t> {
-    pub fn new(toolset: &'t Toolset) -> Self {
+    pub fn new(toolset: &'t Toolset, profile: Profile) -> Self {
         Collector {
             toolset,
+            profile,
             calls: Vec::new(),
             notes: Vec::new(),
             broken: Vec::new(),
@@ -34,6 +37,21 @@ impl<'t> Collector<'t> {
     /// Adds a protocol-level call. A call to the code-mode wrapper is
     /// unpacked into the calls its Python makes.
     pub fn add(&mut self, raw: RawCall) {
+        if let Some(why) = raw.rejected {
+            // Strict: a call whose arguments cannot be read is broken.
+            // Lenient: kept, as an invalid call (the engines pass it on).
+            if self.profile.is_strict() {
+                self.broken.push(why);
+            } else {
+                self.notes.push(format!("lenient: kept the call; {why}"));
+                let errors = vec![ArgError::new(
+                    Fault::UnreadableArguments,
+                    format!("/: {why}"),
+                )];
+                self.add_checked(raw.name, Map::new(), raw.format, &[], errors, Vec::new());
+            }
+            return;
+        }
         if let Some(cm) = self.toolset.code_mode() {
             if raw.name == cm.tool {
                 let parameter = cm.parameter.clone();
@@ -69,15 +87,19 @@ impl<'t> Collector<'t> {
         arguments: Map<String, Value>,
         format: CallFormat,
         opaque: &[String],
-        mut errors: Vec<String>,
+        mut errors: Vec<ArgError>,
         result_fields: Vec<String>,
     ) {
         let arguments = match self.toolset.get(&name) {
             None => {
-                errors.push(format!(
-                    "unknown tool {name}; known: {}",
-                    self.toolset.known_names()
-                ));
+                // First: the unknown name is what a report counts.
+                errors.insert(
+                    0,
+                    ArgError::new(
+                        Fault::UnknownTool,
+                        format!("unknown tool {name}; known: {}", self.toolset.known_names()),
+                    ),
+                );
                 arguments
             }
             Some(tool) => {
@@ -96,27 +118,54 @@ impl<'t> Collector<'t> {
             name,
             valid: errors.is_empty(),
             arguments,
-            errors,
+            fault: errors.first().map(|e| e.fault),
+            errors: errors.into_iter().map(|e| e.message).collect(),
             format,
             result_fields,
         });
     }
 
+    /// A format break the lenient profile recovers from by parsing on:
+    /// broken under strict, a note under lenient. Returns whether to parse
+    /// on.
+    pub fn recoverable(&mut self, what: String, recovery: &str) -> bool {
+        if self.profile.is_strict() {
+            self.broken.push(what);
+            false
+        } else {
+            self.notes.push(format!("{what}; lenient: {recovery}"));
+            true
+        }
+    }
+
     pub fn finish(self, thinking: Option<String>) -> Verdict {
-        let kind = if !self.broken.is_empty() {
+        // Lenient keeps the calls that parsed beside what broke, as the
+        // serving engines do; strict never hides a broken call.
+        let keep_calls = !self.profile.is_strict() && !self.calls.is_empty();
+        let kind = if !self.broken.is_empty() && !keep_calls {
             VerdictKind::MalformedCall
         } else if !self.calls.is_empty() {
             VerdictKind::ToolCall
         } else {
             VerdictKind::Direct
         };
-        let mut notes = self.broken;
+        let mut notes: Vec<String> = if keep_calls {
+            self.broken
+                .into_iter()
+                .map(|b| {
+                    format!("lenient: dropped a broken call beside the calls that parsed: {b}")
+                })
+                .collect()
+        } else {
+            self.broken
+        };
         notes.extend(self.notes);
         Verdict {
             kind,
             calls: self.calls,
             notes,
             thinking,
+            profile: self.profile,
         }
     }
 }

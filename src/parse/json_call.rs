@@ -10,6 +10,11 @@ pub(crate) struct RawCall {
     pub name: String,
     pub arguments: Map<String, Value>,
     pub format: CallFormat,
+    /// Why the arguments could not be read (not an object, a string that
+    /// does not decode to one): the call was attempted, but broken. The
+    /// strict profile makes it `malformed_call`; lenient keeps it as an
+    /// invalid call.
+    pub rejected: Option<String>,
 }
 
 /// Keys a zero-argument call (`{"name": "get_time"}`) may carry beside
@@ -97,34 +102,38 @@ fn one(mut obj: Map<String, Value>, format: CallFormat) -> Result<RawCall, Strin
         None => return Err("call has no `name`".to_string()),
     };
     let raw = obj.remove("arguments").or_else(|| obj.remove("parameters"));
-    let arguments = match raw {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(m)) => m,
+    let (arguments, rejected) = match raw {
+        None | Some(Value::Null) => (Map::new(), None),
+        Some(Value::Object(m)) => (m, None),
         // OpenAI sends arguments as a JSON-encoded string.
-        Some(Value::String(s)) if s.trim().is_empty() => Map::new(),
+        Some(Value::String(s)) if s.trim().is_empty() => (Map::new(), None),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
-            Ok(Value::Object(m)) => m,
-            Ok(other) => {
-                return Err(format!(
+            Ok(Value::Object(m)) => (m, None),
+            Ok(other) => (
+                Map::new(),
+                Some(format!(
                     "arguments of {name} decode to {other}, not a JSON object"
-                ))
-            }
-            Err(e) => {
-                return Err(format!(
+                )),
+            ),
+            Err(e) => (
+                Map::new(),
+                Some(format!(
                     "arguments of {name} are a string that is not valid JSON ({e})"
-                ))
-            }
+                )),
+            ),
         },
-        Some(other) => {
-            return Err(format!(
+        Some(other) => (
+            Map::new(),
+            Some(format!(
                 "arguments of {name} must be a JSON object, found {other}"
-            ))
-        }
+            )),
+        ),
     };
     Ok(RawCall {
         name,
         arguments,
         format,
+        rejected,
     })
 }
 

@@ -121,6 +121,7 @@ pub(crate) fn attribute_calls(text: &str, out: &mut Collector<'_>) -> Vec<Range<
                     name,
                     arguments,
                     format: CallFormat::QwenXml,
+                    rejected: None,
                 });
             }
         }

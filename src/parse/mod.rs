@@ -16,6 +16,7 @@ mod depth;
 mod fenced;
 mod json_call;
 mod loose;
+mod profile;
 mod promise;
 mod qwen_xml;
 mod shell_advice;
@@ -24,6 +25,7 @@ mod tool_call;
 pub mod verdict;
 
 pub use code_mode::EXPR_KEY;
+pub use profile::Profile;
 pub use verdict::{Call, CallFormat, Verdict, VerdictKind};
 
 use crate::schema::Toolset;
@@ -33,11 +35,17 @@ use collect::Collector;
 /// the fence an example in an explanation rather than a broken call.
 const EXPLANATION_MIN_CHARS: usize = 200;
 
-/// Classifies one completion against a toolset. Never fails: anything
-/// unparseable is a verdict (`malformed_call` with a note saying what broke).
+/// Classifies one completion against a toolset under the strict profile.
+/// Never fails: anything unparseable is a verdict (`malformed_call` with a
+/// note saying what broke).
 pub fn classify(completion: &str, toolset: &Toolset) -> Verdict {
+    classify_with(completion, toolset, Profile::Strict)
+}
+
+/// [`classify`] under a chosen parse [`Profile`].
+pub fn classify_with(completion: &str, toolset: &Toolset, profile: Profile) -> Verdict {
     let split = think::split(completion);
-    let mut out = Collector::new(toolset);
+    let mut out = Collector::new(toolset, profile);
     let answer: &str = &split.answer;
     if tool_call::present(answer) {
         tool_call::parse(answer, &mut out);

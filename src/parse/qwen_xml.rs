@@ -36,15 +36,38 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
         let name = clean_name(&after[..gt]);
         let body_and_rest = &after[gt + 1..];
         let Some((end, resume, drift)) = function_end(body_and_rest) else {
-            let why = if body_and_rest.contains(FUNCTION) {
+            let next = body_and_rest.find(FUNCTION);
+            let why = if next.is_some() {
                 "; another <function= starts before it closes"
             } else {
                 " (output truncated?)"
             };
-            out.broken.push(format!(
-                "<function={name}> is never closed with </function>{why}"
-            ));
-            return;
+            // Lenient: the body runs to the next <function= or the end of
+            // the text, as the engines' parsers read it.
+            let what = format!("<function={name}> is never closed with </function>{why}");
+            if !out.recoverable(
+                what,
+                "read up to the next <function= or the end of the text",
+            ) {
+                return;
+            }
+            let end = next.unwrap_or(body_and_rest.len());
+            if name.is_empty() {
+                out.broken
+                    .push("<function=> has an empty function name".to_string());
+            } else {
+                if let Some(arguments) = call_body(&body_and_rest[..end], &name, "<function=", out)
+                {
+                    out.add(RawCall {
+                        name,
+                        arguments,
+                        format: CallFormat::QwenXml,
+                        rejected: None,
+                    });
+                }
+            }
+            rest = &body_and_rest[end..];
+            continue;
         };
         if let Some(drift) = drift {
             out.notes.push(format!(
@@ -64,6 +87,7 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
                     name,
                     arguments,
                     format: CallFormat::QwenXml,
+                    rejected: None,
                 });
             }
         }

@@ -29,11 +29,16 @@ pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) {
                 .matches('\n')
                 .count()
                 + 1;
-            out.broken.push(format!(
-                "<tool_call> opened on line {line} is never closed with </tool_call> (output truncated?)"
-            ));
-            // What a truncated block managed to say is still worth keeping
-            // in the notes, but its calls are not counted.
+            let what =
+                format!("<tool_call> opened on line {line} is never closed with </tool_call>");
+            // Strict: a truncated block's calls are not counted (the note
+            // says so). Lenient: parsed to the end of the text, as vLLM does.
+            if out.recoverable(
+                format!("{what} (output truncated?)"),
+                "parsed to the end of the text",
+            ) {
+                block(after, out);
+            }
             rest = "";
             break;
         };
@@ -75,8 +80,15 @@ fn block(body: &str, out: &mut Collector<'_>) {
         qwen_xml::parse(trimmed, true, out);
     } else if loose::has_attribute_call(trimmed) {
         loose::attribute_calls(trimmed, out);
-    } else if let Some(why) = bare_python(trimmed, out) {
-        out.broken.push(why);
+    } else if let Some(bare) = bare_python(trimmed, out) {
+        match bare {
+            BarePython::Calls(why) => {
+                if out.recoverable(why, "read as code mode") {
+                    code_mode::extract(trimmed, out);
+                }
+            }
+            BarePython::TooDeep(why) => out.broken.push(why),
+        }
     } else {
         let start: String = trimmed.chars().take(40).collect();
         out.broken.push(format!(
@@ -85,19 +97,26 @@ fn block(body: &str, out: &mut Collector<'_>) {
     }
 }
 
+enum BarePython {
+    /// It calls tools, without the code-mode wrapper.
+    Calls(String),
+    /// It nests too deep to be read.
+    TooDeep(String),
+}
+
 /// Python written straight into `<tool_call>` (seen in Punie's Phase 26
 /// data): what is wrong with it, if it parses and calls tools (or nests
 /// too deep to be parsed).
-fn bare_python(body: &str, out: &Collector<'_>) -> Option<String> {
+fn bare_python(body: &str, out: &Collector<'_>) -> Option<BarePython> {
     let wrapper = &out.toolset.code_mode()?.tool;
     match code_mode::called_tools(body, out.toolset) {
-        Ok(tools) if !tools.is_empty() => Some(format!(
+        Ok(tools) if !tools.is_empty() => Some(BarePython::Calls(format!(
             "<tool_call> holds Python calling {} without the <function={wrapper}> wrapper code mode needs",
             tools.join(", ")
-        )),
+        ))),
         Ok(_) | Err(code_mode::Unread::Syntax) => None,
-        Err(code_mode::Unread::TooDeep) => Some(depth::too_deep_note(
+        Err(code_mode::Unread::TooDeep) => Some(BarePython::TooDeep(depth::too_deep_note(
             "<tool_call> holds Python that",
-        )),
+        ))),
     }
 }

@@ -2,6 +2,8 @@
 //! This is the contract between the parsers, the scorer, the reports and the
 //! `parse` command's JSON output.
 
+use super::profile::Profile;
+use crate::schema::Fault;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -47,6 +49,9 @@ pub struct Call {
     /// Schema errors (or "unknown tool"), human readable, with JSON pointers.
     #[serde(default)]
     pub errors: Vec<String>,
+    /// The class of the first error (absent when valid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
     pub format: CallFormat,
     /// Code mode: fields read from the call's result (`result.error_count`
     /// → `error_count`), first level only, in order of first use.
@@ -67,4 +72,7 @@ pub struct Verdict {
     /// The `<think>…</think>` content, kept apart and never parsed for calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking: Option<String>,
+    /// The parse profile this verdict was reached under.
+    #[serde(default)]
+    pub profile: Profile,
 }

@@ -3,6 +3,7 @@
 //! later file paired with the first (the baseline) for deltas, the exact
 //! McNemar test over shared queries and the queries that flipped.
 
+use crate::parse::Profile;
 pub use crate::results::{LoadError, Unit};
 use crate::results::{QueryResult, RunResults};
 use crate::score::Rate;
@@ -155,21 +156,87 @@ pub struct Comparison {
     pub warnings: Vec<String>,
 }
 
-/// Compares two or more loaded files; the first is the baseline.
+/// Compares two or more loaded files as each was scored; the first is the
+/// baseline.
 pub fn compare(files: &[Loaded]) -> Comparison {
+    compare_with(files, None)
+}
+
+/// [`compare`], with every file's queries passed or failed under one parse
+/// profile (`None`: the profile each file was scored under). Check first
+/// with [`profile_problem`] that every file has that profile's passes.
+pub fn compare_with(files: &[Loaded], profile: Option<Profile>) -> Comparison {
     let infos: Vec<FileInfo> = files.iter().enumerate().map(file_info).collect();
     let mut warnings = suite_warnings(files);
-    let mut metrics = accuracy_rows(files);
+    if profile.is_none() {
+        warnings.extend(profile_warning(files));
+    }
+    let mut metrics = accuracy_rows(files, profile);
     metrics.extend(repeat_rows(files, &mut warnings));
     metrics.extend(optional_rows(files));
     let pairs = (1..files.len())
-        .map(|i| pair(files, 0, i, &mut warnings))
+        .map(|i| pair(files, 0, i, profile, &mut warnings))
         .collect();
     Comparison {
         files: infos,
         metrics,
         pairs,
         warnings,
+    }
+}
+
+/// Why `files` cannot all be compared under `profile`: a file scored under
+/// the other profile that has no per-query passes under both (written
+/// before parse profiles existed).
+pub fn profile_problem(files: &[Loaded], profile: Profile) -> Option<String> {
+    let missing: Vec<&str> = files
+        .iter()
+        .filter(|f| f.results.parse_profile != profile)
+        .filter(|f| queries(f).any(|q| q.verdict.is_some() && q.profiles.is_none()))
+        .map(|f| f.path.as_str())
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "{} scored under the {} parse profile only, not under {profile}; fix: score the \
+             transcripts again with `run --replay TRANSCRIPTS --parse-profile {profile}`",
+            missing.join(", "),
+            match profile {
+                Profile::Strict => Profile::Lenient,
+                Profile::Lenient => Profile::Strict,
+            }
+        )
+    })
+}
+
+/// Files scored under different profiles compare format rules as well as
+/// models: say so.
+fn profile_warning(files: &[Loaded]) -> Option<String> {
+    let first = files.first()?.results.parse_profile;
+    files
+        .iter()
+        .any(|f| f.results.parse_profile != first)
+        .then(|| {
+            let shown: Vec<String> = files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| format!("{}: {}", letter(i), f.results.parse_profile))
+                .collect();
+            format!(
+                "parse profiles differ ({}): pass --parse-profile strict or lenient to score \
+                 every file under one",
+                shown.join(", ")
+            )
+        })
+}
+
+/// A query's strict pass under `profile` (`None`: as the file scored it).
+fn passed(f: &Loaded, q: &QueryResult, profile: Option<Profile>) -> bool {
+    match (profile, q.profiles) {
+        (Some(p), Some(pp)) if p != f.results.parse_profile => match p {
+            Profile::Strict => pp.strict_profile,
+            Profile::Lenient => pp.lenient_profile,
+        },
+        _ => q.score.strict,
     }
 }
 
@@ -245,7 +312,7 @@ fn join<'a>(it: impl Iterator<Item = &'a String>) -> String {
     it.map(String::as_str).collect::<Vec<_>>().join(", ")
 }
 
-fn accuracy_rows(files: &[Loaded]) -> Vec<MetricRow> {
+fn accuracy_rows(files: &[Loaded], profile: Option<Profile>) -> Vec<MetricRow> {
     type Pick = fn(&crate::score::Metrics) -> &Rate;
     let rows: [(&str, &str, Pick); 5] = [
         ("strict", "Accuracy (strict)", |m| &m.strict),
@@ -260,7 +327,8 @@ fn accuracy_rows(files: &[Loaded]) -> Vec<MetricRow> {
             &m.argument_validity
         }),
     ];
-    rows.iter()
+    let mut out: Vec<MetricRow> = rows
+        .iter()
         .map(|(key, label, pick)| MetricRow {
             key: key.to_string(),
             label: label.to_string(),
@@ -270,7 +338,60 @@ fn accuracy_rows(files: &[Loaded]) -> Vec<MetricRow> {
                 .map(|f| Cell::rate(pick(&f.results.overall)))
                 .collect(),
         })
-        .collect()
+        .collect();
+    if let Some(p) = profile {
+        // The headline accuracy under the chosen profile.
+        out[0].label = format!("Accuracy (strict, {p} parse profile)");
+        out[0].values = files
+            .iter()
+            .map(|f| {
+                let (n, k) = queries(f).fold((0, 0), |(n, k), q| {
+                    (n + 1, k + u64::from(passed(f, q, profile)))
+                });
+                Cell::rate(&Rate::new(k, n))
+            })
+            .collect();
+    }
+    type PickOpt = fn(&crate::score::Metrics) -> Option<Rate>;
+    let extra: [(&str, &str, PickOpt); 4] = [
+        ("tool_hallucination", "Calls to unknown tools", |m| {
+            Some(m.tool_hallucination)
+        }),
+        (
+            "profiles.accuracy_strict_profile",
+            "Accuracy, strict parse profile",
+            |m| m.profiles.as_ref().map(|p| p.accuracy_strict_profile),
+        ),
+        (
+            "profiles.accuracy_lenient_profile",
+            "Accuracy, lenient parse profile",
+            |m| m.profiles.as_ref().map(|p| p.accuracy_lenient_profile),
+        ),
+        (
+            "profiles.format_errors",
+            "Format errors (fail only under strict)",
+            |m| {
+                m.profiles
+                    .as_ref()
+                    .map(|p| Rate::new(p.format_errors, p.queries))
+            },
+        ),
+    ];
+    for (key, label, pick) in extra {
+        let values: Vec<Option<Cell>> = files
+            .iter()
+            .map(|f| pick(&f.results.overall).and_then(|r| Cell::rate(&r)))
+            .collect();
+        if values.iter().any(Option::is_some) {
+            out.push(MetricRow {
+                key: key.to_string(),
+                label: label.to_string(),
+                unit: Unit::Rate,
+                values,
+            });
+        }
+    }
+    out
 }
 
 /// `--repeats` results: pass^k, pass@k, mean per run and stable queries,
@@ -435,7 +556,13 @@ fn outcomes(f: &Loaded) -> BTreeMap<Key, &QueryResult> {
         .collect()
 }
 
-fn pair(files: &[Loaded], a: usize, b: usize, warnings: &mut Vec<String>) -> Pair {
+fn pair(
+    files: &[Loaded],
+    a: usize,
+    b: usize,
+    profile: Option<Profile>,
+    warnings: &mut Vec<String>,
+) -> Pair {
     let qa = outcomes(&files[a]);
     let qb = outcomes(&files[b]);
     let mut flips = Vec::new();
@@ -443,7 +570,7 @@ fn pair(files: &[Loaded], a: usize, b: usize, warnings: &mut Vec<String>) -> Pai
     for (key, x) in &qa {
         let Some(y) = qb.get(key) else { continue };
         shared += 1;
-        let (xs, ys) = (x.score.strict, y.score.strict);
+        let (xs, ys) = (passed(&files[a], x, profile), passed(&files[b], y, profile));
         sb += u64::from(xs && !ys);
         sc += u64::from(!xs && ys);
         db += u64::from(x.score.discrimination && !y.score.discrimination);

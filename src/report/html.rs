@@ -87,11 +87,37 @@ pub fn html(r: &RunResults) -> String {
     }
     let _ = writeln!(out, "</table>");
 
+    let classes = table::failure_classes(&r.overall);
+    if !classes.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Failures by class</h2><table id=classes><tr><th class=l>class</th><th>queries</th><th class=l>meaning</th></tr>"
+        );
+        for (f, n) in classes {
+            let _ = writeln!(
+                out,
+                "<tr><td class=l>{}</td><td>{n}</td><td class=l>{}</td></tr>",
+                f.as_str(),
+                f.meaning()
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+    let _ = writeln!(out, "<h2>Verdicts</h2><table id=verdicts>");
+    for (label, value) in table::verdict_lines(r) {
+        let _ = writeln!(
+            out,
+            "<tr><th class=l>{label}</th><td>{}</td></tr>",
+            escape(&value)
+        );
+    }
+    let _ = writeln!(out, "</table>");
+
     if let Some(svg) = latency_svg(r) {
         let _ = writeln!(out, "<h2>Latency per query</h2>\n{svg}");
     }
 
-    let _ = writeln!(out, "<h2>Queries</h2><table id=queries><tr><th class=l>suite</th><th class=l>query</th><th class=l>expected</th><th class=l>observed</th><th class=l>called</th><th class=l>result</th><th>time</th><th class=l>reason</th></tr>");
+    let _ = writeln!(out, "<h2>Queries</h2><table id=queries><tr><th class=l>suite</th><th class=l>query</th><th class=l>expected</th><th class=l>observed</th><th class=l>called</th><th class=l>result</th><th class=l>class</th><th>time</th><th class=l>reason</th></tr>");
     for s in &r.suites {
         for q in &s.queries {
             let (class, result) = match Outcome::of(q) {
@@ -105,12 +131,13 @@ pub fn html(r: &RunResults) -> String {
                 .map_or(String::new(), |t| format!("{t:.2}s"));
             let _ = writeln!(
                 out,
-                "<tr class={class}><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td class=l>{result}</td><td>{time}</td><td class=l>{}</td></tr>",
+                "<tr class={class}><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td class=l>{result}</td><td class=l>{}</td><td>{time}</td><td class=l>{}</td></tr>",
                 escape(&s.pack.id),
                 escape(&q.id),
                 q.score.expected.as_str(),
                 q.score.observed.as_str(),
                 escape(&q.score.called.join(", ")),
+                table::class_of(q),
                 escape(&q.score.reason)
             );
         }

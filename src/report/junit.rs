@@ -2,7 +2,7 @@
 //! a strict failure is a `<failure>` carrying the reason, a missing
 //! completion an `<error>`. CI systems render this without any plugin.
 
-use super::table::Outcome;
+use super::table::{self, Outcome};
 use crate::results::RunResults;
 use std::fmt::Write;
 
@@ -54,11 +54,29 @@ pub fn junit(r: &RunResults) -> String {
         );
         let _ = writeln!(
             out,
-            "    <properties>\n      <property name=\"backend\" value=\"{}\"/>\n      <property name=\"pack_version\" value=\"{}\"/>\n      <property name=\"toolset\" value=\"{}\"/>\n    </properties>",
+            "    <properties>\n      <property name=\"backend\" value=\"{}\"/>\n      <property name=\"pack_version\" value=\"{}\"/>\n      <property name=\"toolset\" value=\"{}\"/>\n      <property name=\"parse_profile\" value=\"{}\"/>\n      <property name=\"tool_hallucination\" value=\"{}\"/>",
             escape(&format!("{} {}", r.backend.kind, r.backend.description)),
             escape(&s.pack.version),
-            escape(&s.pack.toolset)
+            escape(&s.pack.toolset),
+            r.parse_profile,
+            escape(&s.metrics.tool_hallucination.display())
         );
+        // Counts per failure class, and format vs decision errors.
+        for (f, n) in table::failure_classes(&s.metrics) {
+            let _ = writeln!(
+                out,
+                "      <property name=\"failures.{}\" value=\"{n}\"/>",
+                f.as_str()
+            );
+        }
+        if let Some(p) = &s.metrics.profiles {
+            let _ = writeln!(
+                out,
+                "      <property name=\"format_errors\" value=\"{}\"/>\n      <property name=\"decision_errors\" value=\"{}\"/>",
+                p.format_errors, p.decision_errors
+            );
+        }
+        let _ = writeln!(out, "    </properties>");
         for q in &s.queries {
             let time = q.timings.total_s.map(secs).unwrap_or_else(|| "0".into());
             let _ = write!(
@@ -85,8 +103,9 @@ pub fn junit(r: &RunResults) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    ">\n      <failure message=\"{}\" type=\"{kind}\">expected {}, observed {observed}; called [{}]</failure>\n    </testcase>",
+                    ">\n      <failure message=\"{}\" type=\"{kind}\">class {}; expected {}, observed {observed}; called [{}]</failure>\n    </testcase>",
                     escape(&q.score.reason),
+                    table::class_of(q),
                     q.score.expected.as_str(),
                     escape(&q.score.called.join(", "))
                 );

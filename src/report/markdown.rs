@@ -65,14 +65,30 @@ pub fn results(r: &RunResults) -> String {
         let _ = writeln!(out);
     }
 
+    let classes = table::failure_classes(&r.overall);
+    if !classes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Failures by class\n\n| class | queries | meaning |\n|---|---:|---|"
+        );
+        for (f, n) in classes {
+            let _ = writeln!(out, "| {} | {n} | {} |", f.as_str(), f.meaning());
+        }
+    }
+    let _ = writeln!(out, "\n## Verdicts\n\n| measure | value |\n|---|---:|");
+    for (label, value) in table::verdict_lines(r) {
+        let _ = writeln!(out, "| {label} | {} |", cell(&value));
+    }
+
     let failures: Vec<String> = table::failures(r)
         .into_iter()
         .map(|(s, q, _)| {
             format!(
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 cell(&s.pack.id),
                 cell(&q.id),
                 q.score.observed.as_str(),
+                table::class_of(q),
                 cell(&q.score.reason)
             )
         })
@@ -83,7 +99,7 @@ pub fn results(r: &RunResults) -> String {
         let _ = writeln!(out, "\n## Strict failures ({})\n", failures.len());
         let _ = writeln!(
             out,
-            "| suite | query | observed | reason |\n|---|---|---|---|"
+            "| suite | query | observed | class | reason |\n|---|---|---|---|---|"
         );
         for f in failures {
             let _ = writeln!(out, "{f}");

@@ -5,7 +5,7 @@
 //! cannot drift apart.
 
 use crate::results::{QueryResult, RunResults, SuiteResult};
-use crate::score::{Metrics, Observed, Rate};
+use crate::score::{Failure, Metrics, Observed, Rate};
 use crate::suite::ExpectKind;
 
 /// A summary column: its heading (and the terminal's narrower one).
@@ -174,4 +174,56 @@ pub fn failures(r: &RunResults) -> Vec<(&SuiteResult, &QueryResult, Outcome)> {
         .flat_map(|s| s.queries.iter().map(move |q| (s, q, Outcome::of(q))))
         .filter(|(_, _, o)| *o != Outcome::Pass)
         .collect()
+}
+
+/// Failing queries by class, in [`Failure::ALL`] order: `(class, count)`
+/// for every class with at least one.
+pub fn failure_classes(m: &Metrics) -> Vec<(Failure, u64)> {
+    Failure::ALL
+        .iter()
+        .filter_map(|f| m.failures.get(f).map(|n| (*f, *n)))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// A query's failure class as every format names it ("" when it passed).
+pub fn class_of(q: &QueryResult) -> &'static str {
+    q.score.failure.map_or("", Failure::as_str)
+}
+
+/// The lines under the summary in every format: the parse profile, the
+/// tool hallucination rate, and format vs decision errors (the query's
+/// pass under each profile). `(label, value)`.
+pub fn verdict_lines(r: &RunResults) -> Vec<(&'static str, String)> {
+    let m = &r.overall;
+    let mut out = vec![
+        ("parse profile", r.parse_profile.to_string()),
+        (
+            "tool hallucination (calls to tools not in the toolset)",
+            m.tool_hallucination.display(),
+        ),
+    ];
+    if let Some(p) = &m.profiles {
+        out.push((
+            "accuracy under the strict profile",
+            p.accuracy_strict_profile.display(),
+        ));
+        out.push((
+            "accuracy under the lenient profile",
+            p.accuracy_lenient_profile.display(),
+        ));
+        out.push((
+            "format errors (fail under strict, pass under lenient)",
+            p.format_errors.to_string(),
+        ));
+        out.push((
+            "decision errors (fail under lenient too)",
+            p.decision_errors.to_string(),
+        ));
+        out.push((
+            "verdicts the profiles disagree on",
+            format!("{} of {}", p.disagreements, p.queries),
+        ));
+    }
+    out
 }

@@ -65,6 +65,18 @@ pub fn summary(r: &RunResults) -> String {
         let _ = writeln!(out);
     }
 
+    let classes = table::failure_classes(&r.overall);
+    if !classes.is_empty() {
+        let _ = writeln!(out, "\nfailures by class:");
+        for (f, n) in classes {
+            let _ = writeln!(out, "  {:<22} {n:>5}  {}", f.as_str(), f.meaning());
+        }
+    }
+    let _ = writeln!(out);
+    for (label, value) in table::verdict_lines(r) {
+        let _ = writeln!(out, "{label}: {value}");
+    }
+
     // Missing completions are one line, not one per query: a partial
     // transcript file would otherwise bury the real failures.
     let mut missing = Vec::new();
@@ -74,7 +86,12 @@ pub fn summary(r: &RunResults) -> String {
         if outcome == Outcome::NoCompletion {
             missing.push(id);
         } else {
-            failures.push(format!("  {id} [{}]: {}", outcome.as_str(), q.score.reason));
+            failures.push(format!(
+                "  {id} [{}, {}]: {}",
+                outcome.as_str(),
+                table::class_of(q),
+                q.score.reason
+            ));
         }
     }
     if failures.is_empty() && missing.is_empty() {

@@ -32,6 +32,10 @@ pub struct RunResults {
     /// UTC, RFC 3339.
     pub created: String,
     pub backend: BackendInfo,
+    /// The parse profile the verdicts and scores are under (each query is
+    /// also scored under the other: `overall.profiles`).
+    #[serde(default)]
+    pub parse_profile: crate::parse::Profile,
     pub suites: Vec<SuiteResult>,
     /// Metrics over every query of every suite.
     pub overall: Metrics,
@@ -104,6 +108,9 @@ pub struct QueryResult {
     /// The plugin's custom check, when the pack's plugin has one for this query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_check: Option<crate::score::CustomCheck>,
+    /// The query's pass under each parse profile (absent without a completion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<crate::score::ProfilePasses>,
 }
 
 impl QueryResult {
@@ -128,5 +135,6 @@ pub fn metrics_of<'a>(queries: impl IntoIterator<Item = &'a QueryResult>) -> Met
         tags: &q.tags,
         expected_tools: tools,
         calls,
+        profiles: q.profiles.as_ref(),
     }))
 }

@@ -10,10 +10,11 @@ use super::observer::{Observer, Silent};
 use super::steps::{Next, Policy, SingleTurn};
 use super::suite::Suite;
 use super::transcript::{TranscriptRecord, TranscriptWriter};
+use crate::parse::{Profile, Verdict};
 use crate::results::{
     metrics_of, now_rfc3339, Generator, QueryResult, RunResults, SuiteResult, FORMAT_VERSION,
 };
-use crate::score::{apply_custom_check, score_query, Repeats, Response};
+use crate::score::{apply_custom_check, score_query, ProfilePasses, QueryScore, Repeats, Response};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -40,6 +41,7 @@ pub struct Runner<'a> {
     transcripts: Option<&'a mut TranscriptWriter>,
     observer: Option<&'a mut dyn Observer>,
     policy: Option<&'a mut dyn Policy>,
+    profile: Profile,
 }
 
 /// One query of one repeat, from submission to score.
@@ -63,7 +65,16 @@ impl<'a> Runner<'a> {
             transcripts: None,
             observer: None,
             policy: None,
+            profile: Profile::Strict,
         }
+    }
+
+    /// The parse profile verdicts are scored under (default strict). Every
+    /// query is also scored under the other one, for the format-vs-decision
+    /// split.
+    pub fn profile(mut self, p: Profile) -> Self {
+        self.profile = p;
+        self
     }
 
     /// Run every query `k` times (seed, seed+1, …). The results are run 0's,
@@ -97,6 +108,7 @@ impl<'a> Runner<'a> {
             transcripts,
             observer,
             policy,
+            profile,
         } = self;
         let (mut silent, mut single) = (Silent, SingleTurn);
         let observer = observer.unwrap_or(&mut silent);
@@ -140,6 +152,7 @@ impl<'a> Runner<'a> {
             transcripts,
             observer,
             policy,
+            profile,
             marked,
             failure: None,
         };
@@ -176,7 +189,7 @@ impl<'a> Runner<'a> {
         if let Some(e) = failure {
             return Err(e);
         }
-        Ok(assemble(suites, slots, repeats, backend))
+        Ok(assemble(suites, slots, repeats, backend, profile))
     }
 }
 
@@ -188,6 +201,7 @@ struct Pass<'s, 'w> {
     transcripts: Option<&'w mut TranscriptWriter>,
     observer: &'w mut dyn Observer,
     policy: &'w mut dyn Policy,
+    profile: Profile,
     /// Transcript lines carry their repeat index (`--repeats` > 1).
     marked: bool,
     failure: Option<RunError>,
@@ -201,7 +215,7 @@ impl Pass<'_, '_> {
             return Flow::Continue;
         };
         let suite = &self.suites[slot.suite];
-        match finish(slot, suite, answer, self.policy) {
+        match finish(slot, suite, answer, self.policy, self.profile) {
             Finished::Again => {
                 self.queue.push_back(ticket);
                 Flow::Continue
@@ -245,6 +259,7 @@ fn finish(
     suite: &Suite,
     answer: Result<Completion, CompletionError>,
     policy: &mut dyn Policy,
+    profile: Profile,
 ) -> Finished {
     let q = &suite.pack.pack.queries[slot.query];
     let (completion, missing) = match answer {
@@ -252,7 +267,9 @@ fn finish(
         Err(CompletionError::Missing(why)) => (None, Some(why)),
         Err(CompletionError::Fatal(message)) => return Finished::Fatal(message),
     };
-    let verdict = completion.as_ref().map(|c| suite.classify(&c.text));
+    let verdict = completion
+        .as_ref()
+        .map(|c| suite.classify(&c.text, profile));
     if let (Some(c), Some(v)) = (&completion, &verdict) {
         if let Next::Continue(more) = policy.after(&slot.prepared, slot.step, c, v) {
             slot.prepared.messages.extend(more);
@@ -268,11 +285,34 @@ fn finish(
         (_, _, Some(why)) => Response::Missing(why),
         _ => Response::Missing("no completion"),
     };
-    let mut score = score_query(&q.expect, response);
-    let custom = verdict.as_ref().and_then(|v| suite.custom_check(&q.id, v));
-    if let Some(c) = &custom {
-        apply_custom_check(&mut score, c);
-    }
+    let (score, custom) = score_with_check(suite, &q.id, &q.expect, response, verdict.as_ref());
+    // The same completion under the other profile: does the query's pass
+    // depend on the format rules?
+    let profiles = match (&completion, &verdict) {
+        (Some(c), Some(v)) => {
+            let other_profile = match profile {
+                Profile::Strict => Profile::Lenient,
+                Profile::Lenient => Profile::Strict,
+            };
+            let other = suite.classify(&c.text, other_profile);
+            let response = Response::Completed {
+                verdict: &other,
+                text: &c.text,
+            };
+            let (other_score, _) =
+                score_with_check(suite, &q.id, &q.expect, response, Some(&other));
+            let (strict_profile, lenient_profile) = match profile {
+                Profile::Strict => (score.strict, other_score.strict),
+                Profile::Lenient => (other_score.strict, score.strict),
+            };
+            Some(ProfilePasses {
+                strict_profile,
+                lenient_profile,
+                verdicts_agree: v.kind == other.kind && v.calls == other.calls,
+            })
+        }
+        _ => None,
+    };
     slot.result = Some(QueryResult {
         id: q.id.clone(),
         tags: q.tags.clone(),
@@ -286,10 +326,27 @@ fn finish(
             .map(|c| c.timings.clone())
             .unwrap_or_else(Timings::default),
         custom_check: custom,
+        profiles,
     });
     slot.text = completion.map(|c| c.text);
     slot.error = missing;
     Finished::Scored
+}
+
+/// The expectation's score, with the plugin's custom check folded in.
+fn score_with_check(
+    suite: &Suite,
+    id: &str,
+    expect: &crate::suite::Expect,
+    response: Response<'_>,
+    verdict: Option<&Verdict>,
+) -> (QueryScore, Option<crate::score::CustomCheck>) {
+    let mut score = score_query(expect, response);
+    let custom = verdict.and_then(|v| suite.custom_check(id, v));
+    if let Some(c) = &custom {
+        apply_custom_check(&mut score, c);
+    }
+    (score, custom)
 }
 
 fn write_line(
@@ -320,7 +377,13 @@ fn write_line(
 
 /// Run 0's results per suite in pack and query order, with the repeats
 /// section over every run when there were several.
-fn assemble(suites: &[Suite], slots: Vec<Slot>, repeats: u32, backend: &dyn Backend) -> RunResults {
+fn assemble(
+    suites: &[Suite],
+    slots: Vec<Slot>,
+    repeats: u32,
+    backend: &dyn Backend,
+    profile: Profile,
+) -> RunResults {
     let mut per_suite: Vec<Vec<QueryResult>> = vec![Vec::new(); suites.len()];
     let mut outcomes: Vec<Vec<_>> = vec![Vec::new(); repeats as usize];
     for slot in slots {
@@ -365,6 +428,7 @@ fn assemble(suites: &[Suite], slots: Vec<Slot>, repeats: u32, backend: &dyn Back
         generator: Generator::default(),
         created: now_rfc3339(),
         backend: backend.info(),
+        parse_profile: profile,
         suites: results,
         overall,
         warnings,

@@ -2,7 +2,7 @@
 //! pack that came from a plugin, that plugin (its custom checks). The three
 //! travel as one value from assembly to the runner.
 
-use crate::parse::{classify, Verdict};
+use crate::parse::{classify_with, Profile, Verdict};
 use crate::plugin::Plugin;
 use crate::results::PackInfo;
 use crate::schema::Toolset;
@@ -35,8 +35,8 @@ impl Suite {
     }
 
     /// A completion's verdict against this suite's toolset.
-    pub fn classify(&self, completion: &str) -> Verdict {
-        classify(completion, &self.toolset)
+    pub fn classify(&self, completion: &str, profile: Profile) -> Verdict {
+        classify_with(completion, &self.toolset, profile)
     }
 
     /// The plugin's custom check on one verdict: `None` when the suite has no

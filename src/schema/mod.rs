@@ -7,9 +7,11 @@
 
 mod embedded;
 mod error;
+mod fault;
 mod tool;
 mod toolset;
 
 pub use error::{Issue, SchemaError};
+pub use fault::{ArgError, Fault};
 pub use tool::{JsonType, ToolSchema};
 pub use toolset::{CodeMode, Toolset};

@@ -2,6 +2,8 @@
 //! XML parser need to know (positional order, declared property types).
 
 use super::error::Issue;
+use super::fault::{ArgError, Fault};
+use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -500,7 +502,7 @@ impl ToolSchema {
     /// starting with the JSON pointer of the offending value. Properties
     /// named in `opaque` hold values only known at run time (code-mode
     /// expressions such as `loc.file`): errors under them are dropped.
-    pub fn validate(&self, arguments: &Value, opaque: &[String]) -> Vec<String> {
+    pub fn validate(&self, arguments: &Value, opaque: &[String]) -> Vec<ArgError> {
         if self.validator.is_valid(arguments) {
             return Vec::new();
         }
@@ -512,8 +514,20 @@ impl ToolSchema {
                 if !first.is_empty() && opaque.iter().any(|o| o == first) {
                     return None;
                 }
-                Some(format!("{}: {e}", if at.is_empty() { "/" } else { at }))
+                let message = format!("{}: {e}", if at.is_empty() { "/" } else { at });
+                Some(ArgError::new(fault_of(e.kind()), message))
             })
             .collect()
+    }
+}
+
+/// The class of a JSON Schema error.
+fn fault_of(kind: &ValidationErrorKind) -> Fault {
+    match kind {
+        ValidationErrorKind::Required { .. } => Fault::MissingArgument,
+        ValidationErrorKind::AdditionalProperties { .. }
+        | ValidationErrorKind::UnevaluatedProperties { .. } => Fault::UnknownArgument,
+        ValidationErrorKind::Type { .. } => Fault::WrongType,
+        _ => Fault::WrongValue,
     }
 }

@@ -21,6 +21,9 @@ pub fn apply_custom_check(score: &mut QueryScore, check: &CustomCheck) {
         return;
     }
     let was = if score.strict { "passed" } else { "failed" };
+    if score.strict {
+        score.failure = Some(super::failure::Failure::CustomCheck);
+    }
     score.strict = false;
     score.reason = format!(
         "custom check of plugin {} failed: {} (the expectation {was}: {})",

@@ -2,6 +2,8 @@
 //! "calls a tool" precision/recall/F1, and per-tool and per-tag breakdowns.
 
 use super::confusion::Confusion;
+use super::failure::Failure;
+use super::profiles::{ProfileCounter, ProfileMetrics, ProfilePasses};
 use super::query::{Observed, QueryScore};
 use super::rate::Rate;
 use crate::suite::ExpectKind;
@@ -16,6 +18,8 @@ pub struct Scored<'a> {
     pub expected_tools: &'a [&'a str],
     /// Validity of each call, by tool name (for per-tool validity).
     pub calls: &'a [(String, bool)],
+    /// The query's pass under each parse profile, when both were scored.
+    pub profiles: Option<&'a ProfilePasses>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +39,19 @@ pub struct Metrics {
     pub confusion: Confusion,
     pub per_tool: BTreeMap<String, ToolMetrics>,
     pub per_tag: BTreeMap<String, GroupMetrics>,
+    /// Failing queries by class (classes with none are left out).
+    #[serde(default)]
+    pub failures: BTreeMap<Failure, u64>,
+    /// Among all parsed calls: calls to tools not in the toolset.
+    #[serde(default = "no_calls")]
+    pub tool_hallucination: Rate,
+    /// Accuracy under each parse profile, and format vs decision errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<ProfileMetrics>,
+}
+
+fn no_calls() -> Rate {
+    Rate::new(0, 0)
 }
 
 /// "Calls a tool" as a binary classifier. Positive = tool_call,
@@ -107,6 +124,9 @@ pub fn metrics<'a>(items: impl IntoIterator<Item = Scored<'a>>) -> Metrics {
     let mut confusion = Confusion::default();
     let mut tags: BTreeMap<String, Counter> = BTreeMap::new();
     let mut tools: BTreeMap<String, (Counter, u64, u64, u64)> = BTreeMap::new();
+    let mut failures: BTreeMap<Failure, u64> = BTreeMap::new();
+    let mut unknown = 0;
+    let mut profiles = ProfileCounter::default();
 
     for it in items {
         let s = it.score;
@@ -119,6 +139,13 @@ pub fn metrics<'a>(items: impl IntoIterator<Item = Scored<'a>>) -> Metrics {
         }
         calls += s.calls;
         valid += s.valid_calls;
+        unknown += s.unknown_tool_calls;
+        if let Some(f) = s.failure {
+            *failures.entry(f).or_default() += 1;
+        }
+        if let Some(p) = it.profiles {
+            profiles.add(p);
+        }
         match (s.expected.wants_tool(), s.observed.wants_tool()) {
             (true, Some(true)) => tp += 1,
             (false, Some(true)) => fp += 1,
@@ -177,5 +204,8 @@ pub fn metrics<'a>(items: impl IntoIterator<Item = Scored<'a>>) -> Metrics {
             })
             .collect(),
         per_tag: tags.into_iter().map(|(t, c)| (t, c.finish())).collect(),
+        failures,
+        tool_hallucination: Rate::new(unknown, calls),
+        profiles: profiles.finish(),
     }
 }

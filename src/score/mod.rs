@@ -4,14 +4,18 @@
 
 mod confusion;
 mod custom;
+mod failure;
 mod metrics;
+mod profiles;
 mod query;
 mod rate;
 mod repeats;
 
 pub use confusion::Confusion;
 pub use custom::{apply_custom_check, CustomCheck};
+pub use failure::Failure;
 pub use metrics::{metrics, Binary, GroupMetrics, Metrics, Scored, ToolMetrics};
+pub use profiles::{ProfileMetrics, ProfilePasses};
 pub use query::{score_query, Observed, QueryScore, Response};
 pub use rate::{wilson, Rate, Z95};
 pub use repeats::{Outcome, QueryRepeats, Repeats};

@@ -2,8 +2,10 @@
 //! reason a person can act on ("expected a call to typecheck; got a direct
 //! answer").
 
+use super::failure::Failure;
 use crate::parse::{Call, Verdict, VerdictKind};
-use crate::suite::{Expect, ExpectKind, MatchMode, ToolExpect};
+use crate::schema::Fault;
+use crate::suite::{ArgExpect, Expect, ExpectKind, MatchMode, ToolExpect};
 use serde::{Deserialize, Serialize};
 
 /// What the model did, as the confusion matrix's columns see it.
@@ -90,7 +92,13 @@ pub struct QueryScore {
     pub tool_name_correct: Option<bool>,
     pub calls: u64,
     pub valid_calls: u64,
+    /// Calls to tools that are not in the toolset (hallucinated names).
+    #[serde(default)]
+    pub unknown_tool_calls: u64,
     pub reason: String,
+    /// Why the query failed, as a class (absent when it passed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
 }
 
 pub fn score_query(expect: &Expect, response: Response<'_>) -> QueryScore {
@@ -110,54 +118,90 @@ pub fn score_query(expect: &Expect, response: Response<'_>) -> QueryScore {
     };
     let got = describe_observed(observed, calls, response);
     let mut tool_name_correct = None;
-    let (strict, reason) = match (expect, observed) {
+    let wants_tool = expected.wants_tool();
+    let (strict, reason, failure) = match (expect, observed) {
         (Expect::Tool(t), Observed::ToolCall) => {
             let m = match_tools(t, calls);
             tool_name_correct = Some(m.names_ok);
-            (m.strict, m.reason)
+            (m.strict, m.reason, m.failure)
         }
         (Expect::AnyTool, Observed::ToolCall) => match calls.iter().find(|c| c.valid) {
-            Some(c) => (true, format!("called {} with valid arguments", c.name)),
-            None => (
-                false,
-                match calls.first() {
-                    Some(c) => invalid_reason(c),
-                    None => "a tool call verdict without calls".to_string(),
-                },
+            Some(c) => (
+                true,
+                format!("called {} with valid arguments", c.name),
+                None,
             ),
+            None => match calls.first() {
+                Some(c) => (false, invalid_reason(c), Some(call_failure(c))),
+                None => (
+                    false,
+                    "a tool call verdict without calls".to_string(),
+                    Some(Failure::UnparseableCall),
+                ),
+            },
         },
-        (Expect::Direct, Observed::Direct) => (true, "answered directly, as expected".into()),
+        (Expect::Direct, Observed::Direct) => (true, "answered directly, as expected".into(), None),
         (Expect::Ask, Observed::Direct) => {
             if asks_question(text) {
-                (true, "asked a clarifying question, as expected".into())
+                (
+                    true,
+                    "asked a clarifying question, as expected".into(),
+                    None,
+                )
             } else {
                 (
                     false,
                     "expected a clarifying question; answered directly without asking one".into(),
+                    Some(Failure::NoQuestion),
                 )
             }
         }
-        (e, Observed::MalformedCall) if !e.kind().wants_tool() => (
+        (e, Observed::MalformedCall) if !wants_tool => (
             false,
             format!(
                 "expected {}; {got} — a broken call is never an abstention",
                 describe_expect(e)
             ),
+            Some(Failure::UnwantedCall),
         ),
-        (e, _) => (false, format!("expected {}; {got}", describe_expect(e))),
+        (e, o) => {
+            let failure = match o {
+                Observed::NoCompletion => Failure::NoCompletion,
+                Observed::MalformedCall => Failure::UnparseableCall,
+                Observed::Promise if wants_tool => Failure::Promise,
+                Observed::Direct => Failure::NoCall,
+                Observed::ToolCall | Observed::Promise => Failure::UnwantedCall,
+            };
+            (
+                false,
+                format!("expected {}; {got}", describe_expect(e)),
+                Some(failure),
+            )
+        }
     };
+    let strict = strict && soft;
     QueryScore {
         expected,
         observed,
         called,
         discrimination,
         soft,
-        strict: strict && soft,
+        strict,
         tool_name_correct,
         calls: calls.len() as u64,
         valid_calls,
+        unknown_tool_calls: calls
+            .iter()
+            .filter(|c| c.fault == Some(Fault::UnknownTool))
+            .count() as u64,
         reason,
+        failure: if strict { None } else { failure },
     }
+}
+
+/// The class of an invalid call: its first error's.
+fn call_failure(c: &Call) -> Failure {
+    c.fault.map_or(Failure::WrongValue, Failure::from)
 }
 
 /// A question outside any `<think>` block: what the user actually reads.
@@ -234,6 +278,7 @@ struct ToolMatch {
     names_ok: bool,
     strict: bool,
     reason: String,
+    failure: Option<Failure>,
 }
 
 /// Matches calls to the expected tools. A tool is satisfied by any one of
@@ -241,23 +286,33 @@ struct ToolMatch {
 /// other tools are allowed but named in the reason.
 fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
     // For each expected tool: None = not called, Some(Ok) = satisfied,
-    // Some(Err(why)) = called, but no call of it passed.
-    let results: Vec<Option<Result<(), String>>> = t
+    // Some(Err(why, class)) = called, but no call of it passed.
+    let results: Vec<Option<Result<(), (String, Failure)>>> = t
         .tools
         .iter()
         .map(|tool| {
             let mut first_failure = None;
             for c in calls.iter().filter(|c| c.name == tool.name) {
                 let failure = if !c.valid {
-                    Some(invalid_reason(c))
+                    Some((invalid_reason(c), call_failure(c)))
                 } else {
+                    let mut class = None;
                     let misses: Vec<String> = tool
                         .args
                         .iter()
-                        .filter_map(|(name, exp)| exp.check(name, c.arguments.get(name)).err())
+                        .filter_map(|(name, exp)| {
+                            let actual = c.arguments.get(name);
+                            let why = exp.check(name, actual).err()?;
+                            class.get_or_insert(expectation_failure(exp, actual.is_some()));
+                            Some(why)
+                        })
                         .collect();
-                    (!misses.is_empty())
-                        .then(|| format!("called {} but {}", c.name, misses.join("; ")))
+                    class.map(|class| {
+                        (
+                            format!("called {} but {}", c.name, misses.join("; ")),
+                            class,
+                        )
+                    })
                 };
                 match failure {
                     None => return Some(Ok(())),
@@ -304,13 +359,21 @@ fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
             }
             _ => format!("expected {expected}; called {}", names_of(calls)),
         };
+        let failure = if t.mode == MatchMode::All && called_any {
+            Failure::WrongCallCount
+        } else if calls.iter().any(|c| c.fault == Some(Fault::UnknownTool)) {
+            Failure::UnknownTool
+        } else {
+            Failure::WrongTool
+        };
         return ToolMatch {
             names_ok,
             strict: false,
             reason,
+            failure: Some(failure),
         };
     }
-    let satisfied = |r: &Option<Result<(), String>>| matches!(r, Some(Ok(())));
+    let satisfied = |r: &Option<Result<(), (String, Failure)>>| matches!(r, Some(Ok(())));
     let strict = match t.mode {
         MatchMode::Any => results.iter().any(satisfied),
         MatchMode::All => results.iter().all(satisfied),
@@ -336,13 +399,30 @@ fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
     } else {
         let why: Vec<String> = results
             .iter()
-            .filter_map(|r| r.as_ref().and_then(|r| r.clone().err()))
+            .filter_map(|r| r.as_ref().and_then(|r| r.as_ref().err()))
+            .map(|(why, _)| why.clone())
             .collect();
         format!("{}{extra_note}", why.join("; "))
     };
+    let failure = (!strict).then(|| {
+        results
+            .iter()
+            .find_map(|r| r.as_ref().and_then(|r| r.as_ref().err()))
+            .map_or(Failure::WrongCallCount, |(_, class)| *class)
+    });
     ToolMatch {
         names_ok,
         strict,
         reason,
+        failure,
+    }
+}
+
+/// The class of an argument expectation that was not met.
+fn expectation_failure(exp: &ArgExpect, given: bool) -> Failure {
+    match (exp, given) {
+        (_, false) => Failure::MissingArgument,
+        (ArgExpect::Present(false), true) => Failure::UnknownArgument,
+        (_, true) => Failure::WrongValue,
     }
 }
