@@ -35,6 +35,7 @@ mod report_formats;
 mod run_backend;
 mod run_replay;
 mod run_shipped_packs;
+mod score_failures;
 mod score_metrics;
 mod score_query;
 mod suite_load;

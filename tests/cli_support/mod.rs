@@ -81,10 +81,16 @@ pub fn results_json(cwd: &Path, out: &str) -> serde_json::Value {
 /// `punie-eval parse` with `input` on stdin (fed from a thread, so a large
 /// input cannot deadlock against a full stdout pipe).
 pub fn parse_stdin(input: &[u8]) -> Output {
+    parse_stdin_with(input, &[])
+}
+
+/// [`parse_stdin`] with extra flags (`--parse-profile lenient`).
+pub fn parse_stdin_with(input: &[u8], flags: &[&str]) -> Output {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_punie-eval"))
         .arg("parse")
+        .args(flags)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
