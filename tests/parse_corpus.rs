@@ -10,7 +10,7 @@
 //!
 //! Reads `$PUNIE_SHARED` or `$CARGO_MANIFEST_DIR/../shared/punie`.
 
-use punie_eval::parse::{classify, VerdictKind};
+use punie_eval::parse::{classify, classify_with, Profile, VerdictKind};
 use punie_eval::schema::Toolset;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -275,6 +275,8 @@ fn other_punie_folders_agree_except_broken_training_calls() {
     let mut rows = 0;
     let mut agree = 0;
     let mut broken: Vec<String> = Vec::new();
+    // Broken under strict, a call under lenient (docs/parse.md, profiles).
+    let mut recovered = 0;
     for folder in folders {
         let dir = shared().join(folder);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -318,6 +320,8 @@ fn other_punie_folders_agree_except_broken_training_calls() {
                         verdict
                     );
                     broken.push(verdict.notes.join("; "));
+                    let lenient = classify_with(turns[0], &phase33, Profile::Lenient);
+                    recovered += usize::from(lenient.kind == VerdictKind::ToolCall);
                 }
             }
         }
@@ -338,4 +342,7 @@ fn other_punie_folders_agree_except_broken_training_calls() {
         expected.iter().map(|e| e.1).sum::<usize>(),
         "unexplained: {broken:#?}"
     );
+    // The lenient profile reads the 60 unwrapped Python calls as code mode;
+    // the 3 invalid JSON escapes stay broken.
+    assert_eq!(recovered, 60, "recovered under the lenient profile");
 }
