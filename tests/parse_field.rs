@@ -191,6 +191,68 @@ fn class1_json_data_in_an_answer_stays_direct() {
     }
 }
 
+// ---- found by llama.cpp's tests (tests/test-chat.cpp) ----
+
+/// Apriel's `<tool_calls>[…]</tool_calls>` is a list wrapper like `<tools>`,
+/// not a broken `<tool_call` tag; a real broken tag is still malformed.
+#[test]
+fn peer_llamacpp_tool_calls_wrapper_is_not_a_broken_tool_call_tag() {
+    let verdict = v(&format!("<tool_calls>[{GIT_LOG}]</tool_calls>"));
+    assert_call(&verdict, "git_log");
+    assert!(
+        has_note(&verdict, "wrapped in `<tool_calls>`"),
+        "{verdict:#?}"
+    );
+    let verdict = v(&format!(
+        "I'm\nthinking\n[BEGIN FINAL RESPONSE]\n<tool_calls>\n[{GIT_LOG}, {GIT_LOG}]\n</tool_calls>"
+    ));
+    assert_eq!(verdict.kind, VerdictKind::ToolCall, "{verdict:#?}");
+    assert_eq!(verdict.calls.len(), 2, "{verdict:#?}");
+    for broken in [
+        format!("<tool_call {GIT_LOG}"),
+        format!("<tool_call\n{GIT_LOG}"),
+        "<tool_call".to_string(),
+    ] {
+        assert_malformed(&v(&broken), "malformed <tool_call tag");
+    }
+}
+
+/// A model that leaves out the first `<tool_call>` (llama.cpp accepts it:
+/// "only the first call may omit it"): the unwrapped call stays first, and
+/// its `</tool_call>` is not a stray end tag.
+#[test]
+fn peer_llamacpp_unwrapped_first_call_keeps_its_order() {
+    let call = |n: u32| {
+        format!("<function=git_log>\n<parameter=path>\n.\n</parameter>\n<parameter=count>\n{n}\n</parameter>\n</function>")
+    };
+    let counts = |verdict: &Verdict| -> Vec<Value> {
+        verdict
+            .calls
+            .iter()
+            .map(|c| c.arguments["count"].clone())
+            .collect()
+    };
+    let verdict = v(&format!(
+        "{}\n</tool_call>\n<tool_call>\n{}\n</tool_call>",
+        call(1),
+        call(2)
+    ));
+    assert_eq!(verdict.kind, VerdictKind::ToolCall, "{verdict:#?}");
+    assert_eq!(counts(&verdict), [json!(1), json!(2)], "{verdict:#?}");
+    // Unwrapped before and after wrapped ones: the text's order.
+    let verdict = v(&format!(
+        "{}\n<tool_call>\n{}\n</tool_call>\n{}",
+        call(1),
+        call(2),
+        call(3)
+    ));
+    assert_eq!(
+        counts(&verdict),
+        [json!(1), json!(2), json!(3)],
+        "{verdict:#?}"
+    );
+}
+
 // ---- class 2: <function=NAME>{json}</function> keeps its arguments ----
 
 #[test]
