@@ -464,6 +464,67 @@ fn class7_large_integers_keep_precision() {
     );
 }
 
+/// JSON call bodies in every wrapper: exact to 64 bits (signed or
+/// unsigned); past that the nearest float, and a note naming the literal
+/// (serde_json without `arbitrary_precision`: docs/parse.md, "Large
+/// integers").
+#[test]
+fn class7_integers_past_64_bits_in_json_bodies_are_noted() {
+    const BIG: &str = "123456789012345678901234567890";
+    let bodies = |n: &str| {
+        let args = format!("{{\"query\": \"x\", \"id\": {n}}}");
+        let call = format!("{{\"name\": \"search\", \"arguments\": {args}}}");
+        let openai = json!({"tool_calls": [{"function": {"name": "search", "arguments": args}}]});
+        vec![
+            format!("<tool_call>{call}</tool_call>"),
+            call.clone(),
+            format!("```json\n{call}\n```"),
+            format!("```xml\n{call}\n```"),
+            format!("<tools>{call}</tools>"),
+            format!("Calling it now:\n{call}"),
+            openai.to_string(),
+            format!("<tool_call>\n<function=search>\n{args}\n</function>\n</tool_call>"),
+        ]
+    };
+    for (n, want) in [
+        ("18446744073709551615", json!(u64::MAX)),
+        ("-9223372036854775808", json!(i64::MIN)),
+    ] {
+        for text in bodies(n) {
+            let verdict = f(&text);
+            assert_call(&verdict, "search");
+            assert_eq!(verdict.calls[0].arguments["id"], want, "{text}");
+            assert!(!has_note(&verdict, "64 bits"), "{verdict:#?}");
+        }
+    }
+    for text in bodies(BIG) {
+        let verdict = f(&text);
+        assert_call(&verdict, "search");
+        assert!(verdict.calls[0].arguments["id"].is_f64(), "{verdict:#?}");
+        // Still an integer to the schema (a float with no fraction).
+        assert!(verdict.calls[0].valid, "{verdict:#?}");
+        assert!(
+            has_note(&verdict, &format!("integer {BIG} does not fit in 64 bits")),
+            "{text}: {verdict:#?}"
+        );
+    }
+    // An object-typed XML parameter holding one; in a string, or a float
+    // literal, there is nothing lost and nothing noted.
+    let verdict = search_call(&format!(
+        "<parameter=sort>\n{{\"key\": \"k\", \"n\": -{BIG}}}\n</parameter>\n"
+    ));
+    assert!(
+        has_note(&verdict, &format!("integer -{BIG} does not fit")),
+        "{verdict:#?}"
+    );
+    let verdict = f(&format!(
+        "<tool_call>{{\"name\": \"search\", \"arguments\": {{\"query\": \"{BIG}\", \"big\": 1.5e30}}}}</tool_call>"
+    ));
+    assert_call(&verdict, "search");
+    assert_eq!(verdict.calls[0].arguments["query"], json!(BIG));
+    assert!(!has_note(&verdict, "64 bits"), "{verdict:#?}");
+}
+
 #[test]
 fn class7_large_integers_in_code_mode_keep_precision() {
     let code = "git_log(\".\", 18446744073709551615)\ngit_log(\".\", -9223372036854775808)";

@@ -33,7 +33,8 @@ impl<'t> Collector<'t> {
 
     /// Adds a protocol-level call. A call to the code-mode wrapper is
     /// unpacked into the calls its Python makes.
-    pub fn add(&mut self, raw: RawCall) {
+    pub fn add(&mut self, mut raw: RawCall) {
+        self.notes.append(&mut raw.notes);
         if let Some(cm) = self.toolset.code_mode() {
             if raw.name == cm.tool {
                 let parameter = cm.parameter.clone();

@@ -10,6 +10,8 @@ pub(crate) struct RawCall {
     pub name: String,
     pub arguments: Map<String, Value>,
     pub format: CallFormat,
+    /// What was unusual about reading it (added to the verdict's notes).
+    pub notes: Vec<String>,
 }
 
 /// Keys a zero-argument call (`{"name": "get_time"}`) may carry beside
@@ -97,13 +99,18 @@ fn one(mut obj: Map<String, Value>, format: CallFormat) -> Result<RawCall, Strin
         None => return Err("call has no `name`".to_string()),
     };
     let raw = obj.remove("arguments").or_else(|| obj.remove("parameters"));
+    let mut notes = Vec::new();
     let arguments = match raw {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m,
         // OpenAI sends arguments as a JSON-encoded string.
         Some(Value::String(s)) if s.trim().is_empty() => Map::new(),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
-            Ok(Value::Object(m)) => m,
+            Ok(Value::Object(m)) => {
+                // Inside a string, the outer text's scan does not see them.
+                super::big_int::note(&s, &mut notes);
+                m
+            }
             Ok(other) => {
                 return Err(format!(
                     "arguments of {name} decode to {other}, not a JSON object"
@@ -125,6 +132,7 @@ fn one(mut obj: Map<String, Value>, format: CallFormat) -> Result<RawCall, Strin
         name,
         arguments,
         format,
+        notes,
     })
 }
 

@@ -121,6 +121,7 @@ pub(crate) fn attribute_calls(text: &str, out: &mut Collector<'_>) -> Vec<Range<
                     name,
                     arguments,
                     format: CallFormat::QwenXml,
+                    notes: Vec::new(),
                 });
             }
         }
@@ -206,6 +207,7 @@ fn embedded_json(text: &str, skip: &[Range<usize>], out: &mut Collector<'_>) {
                 match json_call::interpret(value, format, &known) {
                     Ok(Some(calls)) => {
                         out.notes.push(note);
+                        super::big_int::note(&rest[..len], &mut out.notes);
                         calls.into_iter().for_each(|c| out.add(c));
                     }
                     Ok(None) => {}

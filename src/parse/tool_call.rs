@@ -2,6 +2,7 @@
 //! Qwen3 format, `<function=…>` XML inside for Qwen3-Coder. Text outside
 //! the blocks is prose, except a `<function=` there (unwrapped XML).
 
+use super::big_int;
 use super::code_mode;
 use super::collect::Collector;
 use super::depth;
@@ -88,7 +89,10 @@ fn block(body: &str, out: &mut Collector<'_>) {
                 e.column()
             )),
             Ok(value) => match json_call::interpret(value, CallFormat::QwenJson, &|_| true) {
-                Ok(Some(calls)) => calls.into_iter().for_each(|c: RawCall| out.add(c)),
+                Ok(Some(calls)) => {
+                    big_int::note(trimmed, &mut out.notes);
+                    calls.into_iter().for_each(|c: RawCall| out.add(c));
+                }
                 Ok(None) => out
                     .broken
                     .push("JSON inside <tool_call> is not a call: expected {\"name\": …, \"arguments\": {…}}".to_string()),
