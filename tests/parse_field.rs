@@ -191,6 +191,68 @@ fn class1_json_data_in_an_answer_stays_direct() {
     }
 }
 
+// ---- found by llama.cpp's tests (tests/test-chat.cpp) ----
+
+/// Apriel's `<tool_calls>[…]</tool_calls>` is a list wrapper like `<tools>`,
+/// not a broken `<tool_call` tag; a real broken tag is still malformed.
+#[test]
+fn peer_llamacpp_tool_calls_wrapper_is_not_a_broken_tool_call_tag() {
+    let verdict = v(&format!("<tool_calls>[{GIT_LOG}]</tool_calls>"));
+    assert_call(&verdict, "git_log");
+    assert!(
+        has_note(&verdict, "wrapped in `<tool_calls>`"),
+        "{verdict:#?}"
+    );
+    let verdict = v(&format!(
+        "I'm\nthinking\n[BEGIN FINAL RESPONSE]\n<tool_calls>\n[{GIT_LOG}, {GIT_LOG}]\n</tool_calls>"
+    ));
+    assert_eq!(verdict.kind, VerdictKind::ToolCall, "{verdict:#?}");
+    assert_eq!(verdict.calls.len(), 2, "{verdict:#?}");
+    for broken in [
+        format!("<tool_call {GIT_LOG}"),
+        format!("<tool_call\n{GIT_LOG}"),
+        "<tool_call".to_string(),
+    ] {
+        assert_malformed(&v(&broken), "malformed <tool_call tag");
+    }
+}
+
+/// A model that leaves out the first `<tool_call>` (llama.cpp accepts it:
+/// "only the first call may omit it"): the unwrapped call stays first, and
+/// its `</tool_call>` is not a stray end tag.
+#[test]
+fn peer_llamacpp_unwrapped_first_call_keeps_its_order() {
+    let call = |n: u32| {
+        format!("<function=git_log>\n<parameter=path>\n.\n</parameter>\n<parameter=count>\n{n}\n</parameter>\n</function>")
+    };
+    let counts = |verdict: &Verdict| -> Vec<Value> {
+        verdict
+            .calls
+            .iter()
+            .map(|c| c.arguments["count"].clone())
+            .collect()
+    };
+    let verdict = v(&format!(
+        "{}\n</tool_call>\n<tool_call>\n{}\n</tool_call>",
+        call(1),
+        call(2)
+    ));
+    assert_eq!(verdict.kind, VerdictKind::ToolCall, "{verdict:#?}");
+    assert_eq!(counts(&verdict), [json!(1), json!(2)], "{verdict:#?}");
+    // Unwrapped before and after wrapped ones: the text's order.
+    let verdict = v(&format!(
+        "{}\n<tool_call>\n{}\n</tool_call>\n{}",
+        call(1),
+        call(2),
+        call(3)
+    ));
+    assert_eq!(
+        counts(&verdict),
+        [json!(1), json!(2), json!(3)],
+        "{verdict:#?}"
+    );
+}
+
 // ---- class 2: <function=NAME>{json}</function> keeps its arguments ----
 
 #[test]
@@ -400,6 +462,67 @@ fn class7_large_integers_keep_precision() {
         has_note(&verdict, "does not fit in 64 bits"),
         "{verdict:#?}"
     );
+}
+
+/// JSON call bodies in every wrapper: exact to 64 bits (signed or
+/// unsigned); past that the nearest float, and a note naming the literal
+/// (serde_json without `arbitrary_precision`: docs/parse.md, "Large
+/// integers").
+#[test]
+fn class7_integers_past_64_bits_in_json_bodies_are_noted() {
+    const BIG: &str = "123456789012345678901234567890";
+    let bodies = |n: &str| {
+        let args = format!("{{\"query\": \"x\", \"id\": {n}}}");
+        let call = format!("{{\"name\": \"search\", \"arguments\": {args}}}");
+        let openai = json!({"tool_calls": [{"function": {"name": "search", "arguments": args}}]});
+        vec![
+            format!("<tool_call>{call}</tool_call>"),
+            call.clone(),
+            format!("```json\n{call}\n```"),
+            format!("```xml\n{call}\n```"),
+            format!("<tools>{call}</tools>"),
+            format!("Calling it now:\n{call}"),
+            openai.to_string(),
+            format!("<tool_call>\n<function=search>\n{args}\n</function>\n</tool_call>"),
+        ]
+    };
+    for (n, want) in [
+        ("18446744073709551615", json!(u64::MAX)),
+        ("-9223372036854775808", json!(i64::MIN)),
+    ] {
+        for text in bodies(n) {
+            let verdict = f(&text);
+            assert_call(&verdict, "search");
+            assert_eq!(verdict.calls[0].arguments["id"], want, "{text}");
+            assert!(!has_note(&verdict, "64 bits"), "{verdict:#?}");
+        }
+    }
+    for text in bodies(BIG) {
+        let verdict = f(&text);
+        assert_call(&verdict, "search");
+        assert!(verdict.calls[0].arguments["id"].is_f64(), "{verdict:#?}");
+        // Still an integer to the schema (a float with no fraction).
+        assert!(verdict.calls[0].valid, "{verdict:#?}");
+        assert!(
+            has_note(&verdict, &format!("integer {BIG} does not fit in 64 bits")),
+            "{text}: {verdict:#?}"
+        );
+    }
+    // An object-typed XML parameter holding one; in a string, or a float
+    // literal, there is nothing lost and nothing noted.
+    let verdict = search_call(&format!(
+        "<parameter=sort>\n{{\"key\": \"k\", \"n\": -{BIG}}}\n</parameter>\n"
+    ));
+    assert!(
+        has_note(&verdict, &format!("integer -{BIG} does not fit")),
+        "{verdict:#?}"
+    );
+    let verdict = f(&format!(
+        "<tool_call>{{\"name\": \"search\", \"arguments\": {{\"query\": \"{BIG}\", \"big\": 1.5e30}}}}</tool_call>"
+    ));
+    assert_call(&verdict, "search");
+    assert_eq!(verdict.calls[0].arguments["query"], json!(BIG));
+    assert!(!has_note(&verdict, "64 bits"), "{verdict:#?}");
 }
 
 #[test]

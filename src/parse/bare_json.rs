@@ -1,6 +1,7 @@
 //! A JSON answer: the whole completion is `{"name", "arguments"}`, a list of
 //! them, or an OpenAI message with `tool_calls`.
 
+use super::big_int;
 use super::collect::Collector;
 use super::json_call;
 use super::verdict::CallFormat;
@@ -28,6 +29,7 @@ pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) -> bool {
     match stream.next() {
         Some(Ok(value)) => match json_call::interpret(value, CallFormat::BareJson, &known) {
             Ok(Some(calls)) => {
+                big_int::note(&text[..stream.byte_offset()], &mut out.notes);
                 if !text[stream.byte_offset()..].trim().is_empty() {
                     out.notes.push("prose follows the JSON call".to_string());
                 }

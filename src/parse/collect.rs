@@ -36,7 +36,8 @@ impl<'t> Collector<'t> {
 
     /// Adds a protocol-level call. A call to the code-mode wrapper is
     /// unpacked into the calls its Python makes.
-    pub fn add(&mut self, raw: RawCall) {
+    pub fn add(&mut self, mut raw: RawCall) {
+        self.notes.append(&mut raw.notes);
         if let Some(why) = raw.rejected {
             // Strict: a call whose arguments cannot be read is broken.
             // Lenient: kept, as an invalid call (the engines pass it on).

@@ -82,6 +82,7 @@ pub(crate) fn parse_json(fences: &[Fence<'_>], out: &mut Collector<'_>) {
                         "JSON tool call in a ```{} fence (not ```json)",
                         fence.lang
                     ));
+                    super::big_int::note(body, &mut out.notes);
                     calls.into_iter().for_each(|c| out.add(c));
                 }
                 Ok(None) => {}
@@ -109,6 +110,7 @@ fn json_fence(fence: &Fence<'_>, body: &str, out: &mut Collector<'_>) {
     match serde_json::from_str(body) {
         Ok(value) => match json_call::interpret(value, CallFormat::FencedJson, &known) {
             Ok(Some(calls)) => {
+                super::big_int::note(body, &mut out.notes);
                 if !fence.closed {
                     out.notes.push("```json fence is not closed".to_string());
                 }

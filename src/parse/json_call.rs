@@ -15,6 +15,8 @@ pub(crate) struct RawCall {
     /// strict profile makes it `malformed_call`; lenient keeps it as an
     /// invalid call.
     pub rejected: Option<String>,
+    /// What was unusual about reading it (added to the verdict's notes).
+    pub notes: Vec<String>,
 }
 
 /// Keys a zero-argument call (`{"name": "get_time"}`) may carry beside
@@ -102,13 +104,18 @@ fn one(mut obj: Map<String, Value>, format: CallFormat) -> Result<RawCall, Strin
         None => return Err("call has no `name`".to_string()),
     };
     let raw = obj.remove("arguments").or_else(|| obj.remove("parameters"));
+    let mut notes = Vec::new();
     let (arguments, rejected) = match raw {
         None | Some(Value::Null) => (Map::new(), None),
         Some(Value::Object(m)) => (m, None),
         // OpenAI sends arguments as a JSON-encoded string.
         Some(Value::String(s)) if s.trim().is_empty() => (Map::new(), None),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
-            Ok(Value::Object(m)) => (m, None),
+            Ok(Value::Object(m)) => {
+                // Inside a string, the outer text's scan does not see them.
+                super::big_int::note(&s, &mut notes);
+                (m, None)
+            }
             Ok(other) => (
                 Map::new(),
                 Some(format!(
@@ -134,6 +141,7 @@ fn one(mut obj: Map<String, Value>, format: CallFormat) -> Result<RawCall, Strin
         arguments,
         format,
         rejected,
+        notes,
     })
 }
 

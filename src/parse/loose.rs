@@ -122,6 +122,7 @@ pub(crate) fn attribute_calls(text: &str, out: &mut Collector<'_>) -> Vec<Range<
                     arguments,
                     format: CallFormat::QwenXml,
                     rejected: None,
+                    notes: Vec::new(),
                 });
             }
         }
@@ -207,6 +208,7 @@ fn embedded_json(text: &str, skip: &[Range<usize>], out: &mut Collector<'_>) {
                 match json_call::interpret(value, format, &known) {
                     Ok(Some(calls)) => {
                         out.notes.push(note);
+                        super::big_int::note(&rest[..len], &mut out.notes);
                         calls.into_iter().for_each(|c| out.add(c));
                     }
                     Ok(None) => {}

@@ -10,6 +10,7 @@
 //! attempt at all is checked for a promise.
 
 mod bare_json;
+mod big_int;
 mod code_mode;
 mod collect;
 mod depth;

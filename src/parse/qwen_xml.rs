@@ -4,6 +4,7 @@
 //! way Qwen3-Coder's own parser does (vLLM / mlx-lm `qwen3_coder`),
 //! including its fallback to Python literals.
 
+use super::big_int;
 use super::code_mode;
 use super::collect::Collector;
 use super::json_call::RawCall;
@@ -63,6 +64,7 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
                         arguments,
                         format: CallFormat::QwenXml,
                         rejected: None,
+                        notes: Vec::new(),
                     });
                 }
             }
@@ -88,6 +90,7 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
                     arguments,
                     format: CallFormat::QwenXml,
                     rejected: None,
+                    notes: Vec::new(),
                 });
             }
         }
@@ -168,6 +171,9 @@ pub(crate) fn call_body(
                     "{shown} holds its arguments as a {} object instead of <parameter=…> tags",
                     if python { "Python dict" } else { "JSON" }
                 ));
+                if !python {
+                    big_int::note(t, &mut out.notes);
+                }
                 Some(m)
             }
             _ => {
@@ -382,6 +388,9 @@ fn convert(
             JsonType::Null => None,
         };
         if let Some(v) = converted {
+            if matches!(target, JsonType::Object | JsonType::Array) && !python {
+                big_int::note(trimmed, notes);
+            }
             if python {
                 notes.push(format!(
                     "<function={function}>: <parameter={param}> value is a Python literal, read as {v}"

@@ -2,6 +2,7 @@
 //! Qwen3 format, `<function=…>` XML inside for Qwen3-Coder. Text outside
 //! the blocks is prose, except a `<function=` there (unwrapped XML).
 
+use super::big_int;
 use super::code_mode;
 use super::collect::Collector;
 use super::depth;
@@ -15,12 +16,27 @@ const CLOSE: &str = "</tool_call>";
 
 /// Does the answer use the tagged formats at all?
 pub(crate) fn present(answer: &str) -> bool {
-    answer.contains("<tool_call") || answer.contains(CLOSE) || answer.contains("<function=")
+    answer.contains(OPEN)
+        || broken_open_tag(answer)
+        || answer.contains(CLOSE)
+        || answer.contains("<function=")
+}
+
+/// A `<tool_call` tag that is not `<tool_call>`: `<tool_call name="x">`,
+/// `<tool_call ` cut short… Another tag that merely starts the same way
+/// (`<tool_calls>`, Apriel's list wrapper; `<tool_call_x>`) is not one: it
+/// is a wrapper like any other (`loose.rs`).
+fn broken_open_tag(text: &str) -> bool {
+    text.match_indices("<tool_call").any(|(i, m)| {
+        !text[i + m.len()..]
+            .starts_with(|c: char| c == '>' || c == '_' || c == '-' || c.is_ascii_alphanumeric())
+    })
 }
 
 pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) {
     let mut rest = answer;
     let mut outside = String::new();
+    let mut unwrapped = false;
     while let Some(start) = rest.find(OPEN) {
         outside.push_str(&rest[..start]);
         let after = &rest[start + OPEN.len()..];
@@ -42,16 +58,25 @@ pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) {
             rest = "";
             break;
         };
+        // An unwrapped call before this block (a model that left out the
+        // first `<tool_call>`) comes first: calls keep the text's order.
+        if outside.contains("<function=") {
+            qwen_xml::parse(&outside, false, out);
+            outside.clear();
+            unwrapped = true;
+        }
         block(&after[..end], out);
         rest = &after[end + CLOSE.len()..];
     }
     outside.push_str(rest);
     if outside.contains("<function=") {
         qwen_xml::parse(&outside, false, out);
+    } else if unwrapped {
+        // The `</tool_call>` that closes an unwrapped call belongs to it.
     } else if outside.contains(CLOSE) {
         out.broken
             .push("</tool_call> without an opening <tool_call>".to_string());
-    } else if outside.contains("<tool_call") {
+    } else if broken_open_tag(&outside) {
         out.broken
             .push("malformed <tool_call tag (expected exactly `<tool_call>`)".to_string());
     }
@@ -69,7 +94,10 @@ fn block(body: &str, out: &mut Collector<'_>) {
                 e.column()
             )),
             Ok(value) => match json_call::interpret(value, CallFormat::QwenJson, &|_| true) {
-                Ok(Some(calls)) => calls.into_iter().for_each(|c: RawCall| out.add(c)),
+                Ok(Some(calls)) => {
+                    big_int::note(trimmed, &mut out.notes);
+                    calls.into_iter().for_each(|c: RawCall| out.add(c));
+                }
                 Ok(None) => out
                     .broken
                     .push("JSON inside <tool_call> is not a call: expected {\"name\": …, \"arguments\": {…}}".to_string()),
