@@ -26,7 +26,7 @@ pub mod tokenizer;
 mod value;
 pub mod writer;
 
-pub use config::ModelConfig;
+pub use config::{HyperParams, MoeHyperParams};
 pub use error::{GgufError, Result, ShardError};
 pub use folder::{write_mlx_folder, write_mlx_folder_with, FolderOptions, FolderSummary};
 pub use ggml_type::GgmlType;
