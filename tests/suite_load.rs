@@ -337,6 +337,33 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn every_wrong_expectation_is_reported_with_the_other_problems() {
+    let err = error_of(&format!(
+        "{HEADER}\n[[query]]\nid = \"a\"\nuser = \"x\"\nexpect = {{ tool = [] }}\n\n\
+         [[query]]\nid = \"b\"\nexpect = \"tool\"\n\n\
+         [[query]]\nid = \"b\"\nuser = \"z\"\nexpect = {{ tool = \"read_file\", mach = \"all\" }}\n"
+    ));
+    assert!(err.contains("invalid query pack (5 problems)"), "{err}");
+    assert!(
+        err.contains("bad.toml:9:10: expect.tool is an empty list"),
+        "{err}"
+    );
+    assert!(err.contains("query \"b\" has no user text"), "{err}");
+    assert!(
+        err.contains("bad.toml:13:10: expect = \"tool\" does not say which tool"),
+        "{err}"
+    );
+    assert!(err.contains("duplicate query id \"b\""), "{err}");
+    assert!(
+        err.contains("bad.toml:18:10: expect has an unknown key `mach`"),
+        "{err}"
+    );
+    let empty = err.find("empty list").unwrap();
+    let unknown = err.find("unknown key").unwrap();
+    assert!(empty < unknown, "problems are listed in file order: {err}");
+}
+
+#[test]
 fn json_errors_name_line_column_or_key_path() {
     let err = LoadedPack::from_json("{\"pack\": {\"id\": \"p\",,}}", "plugin:x")
         .unwrap_err()

@@ -128,7 +128,8 @@ impl LoadedPack {
 
     /// Reads the pack with each `expect` as raw JSON, then parses the
     /// expectations. Returns the pack and its structural problems; when an
-    /// expectation is wrong, fails at once with it.
+    /// expectation is wrong, fails at once with every wrong expectation and
+    /// every structural problem (the toolset is not needed to find them).
     fn deserialize(
         text: String,
         format: Format,
@@ -167,18 +168,16 @@ impl LoadedPack {
                 structure,
             )),
             Err(wrong) => {
-                // The first wrong expectation stops the pack, as when serde
-                // read expectations.
                 let problems = wrong
                     .into_iter()
-                    .take(1)
                     .map(|(query, e)| Problem {
                         location: locate_expect(format, &text, query),
                         message: e.message,
                         fix: e.fix,
                     })
+                    .chain(structure.into_iter().map(|f| problem(format, &text, f)))
                     .collect();
-                Err(invalid(&origin, problems))
+                Err(invalid_in_file_order(&origin, problems))
             }
         }
     }
