@@ -325,6 +325,58 @@ fn config_json_per_architecture() {
     }
 }
 
+/// The importer's config.json (written from `gguf::HyperParams`) reads back
+/// through the runtime's reader (`model::config::ModelConfig`) with the
+/// same values: the two types are two views of one file, and must agree.
+#[cfg(feature = "mlx")]
+#[test]
+fn imported_config_json_loads_through_the_runtime_reader() {
+    use punie_eval::model::config::ModelConfig;
+    let n = |v: u64| i32::try_from(v).unwrap();
+    for arch in ["qwen2", "qwen3", "qwen3moe", "llama"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (w, _) = tiny(arch);
+        let model = model_for(dir.path(), &w);
+        let out = dir.path().join("mlx");
+        write_mlx_folder(&model, &out, &mut Unquantized(FloatType::F16)).unwrap();
+        let hp = model.config();
+        let rt = ModelConfig::load(&out).unwrap_or_else(|e| panic!("{arch}: {e}"));
+        assert_eq!(rt.arch, hp.arch, "{arch}");
+        assert_eq!(rt.hidden_size, n(hp.hidden_size), "{arch}");
+        assert_eq!(rt.num_hidden_layers, n(hp.num_hidden_layers), "{arch}");
+        assert_eq!(rt.intermediate_size, n(hp.intermediate_size), "{arch}");
+        assert_eq!(rt.num_attention_heads, n(hp.num_attention_heads), "{arch}");
+        assert_eq!(rt.num_key_value_heads, n(hp.num_key_value_heads), "{arch}");
+        assert_eq!(rt.head_dim, n(hp.head_dim), "{arch}");
+        assert_eq!(rt.vocab_size, n(hp.vocab_size), "{arch}");
+        assert_eq!(rt.rms_norm_eps, hp.rms_norm_eps as f32, "{arch}");
+        assert_eq!(rt.rope_theta, hp.rope_theta as f32, "{arch}");
+        assert_eq!(rt.rope_scale, 1.0, "{arch}");
+        assert_eq!(rt.tie_word_embeddings, hp.tie_word_embeddings, "{arch}");
+        assert_eq!(rt.attention_bias, hp.attention_bias, "{arch}");
+        let eos: Vec<u32> = hp.eos_token_ids.iter().map(|&t| t as u32).collect();
+        assert_eq!(rt.eos_token_ids, eos, "{arch}");
+        assert!(
+            rt.quantization.default.is_none(),
+            "{arch}: stored unquantized"
+        );
+        match &hp.moe {
+            Some(moe) => {
+                assert_eq!(rt.num_experts, n(moe.num_experts), "{arch}");
+                assert_eq!(rt.num_experts_per_tok, n(moe.num_experts_per_tok), "{arch}");
+                assert_eq!(
+                    rt.moe_intermediate_size,
+                    n(moe.moe_intermediate_size),
+                    "{arch}"
+                );
+                assert!(rt.norm_topk_prob, "{arch}");
+                assert!(rt.is_moe_layer(0), "{arch}");
+            }
+            None => assert!(!rt.is_moe_layer(0), "{arch}"),
+        }
+    }
+}
+
 fn read_json(p: &Path) -> Json {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }

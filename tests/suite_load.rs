@@ -245,6 +245,48 @@ fn bad_expectations_say_where_inside_expect() {
 }
 
 #[test]
+fn expectation_problems_keep_message_and_fix_apart() {
+    let toml = format!(
+        "{HEADER}\n[[query]]\nid = \"a\"\nuser = \"x\"\nexpect = {{ tool = [\"read_file\", {{ name = 3 }}] }}\n"
+    );
+    let err = LoadedPack::from_toml(&toml, "bad.toml").unwrap_err();
+    let [p] = err.problems() else {
+        panic!("one problem: {err}")
+    };
+    assert_eq!(p.message, "expect.tool[1].name is a number");
+    assert_eq!(p.fix, "write the tool name as a string");
+    assert_eq!(p.location.line, Some(9), "the line of the expect value");
+    assert_eq!(
+        err.to_string(),
+        "bad.toml: invalid query pack (1 problem)\n  bad.toml:9:10: expect.tool[1].name is a \
+         number\n    fix: write the tool name as a string"
+    );
+
+    // JSON has no lines once parsed: the query's key path says where.
+    let err = LoadedPack::from_json(
+        r#"{"pack": {"id": "p", "version": "1", "toolset": "punie-phase27"},
+            "query": [{"id": "a", "user": "x", "expect": "direct"},
+                      {"id": "b", "user": "x", "expect": {"tool": []}}]}"#,
+        "plugin:x",
+    )
+    .unwrap_err();
+    let [p] = err.problems() else {
+        panic!("one problem: {err}")
+    };
+    assert_eq!(p.location.path, "query[1]");
+    assert_eq!(p.message, "expect.tool is an empty list");
+    assert_eq!(
+        p.fix,
+        "name at least one tool, or use expect = \"any_tool\""
+    );
+    assert!(
+        err.to_string()
+            .contains("plugin:x: query[1]: expect.tool is an empty list\n    fix: name"),
+        "{err}"
+    );
+}
+
+#[test]
 fn syntax_errors_name_the_line() {
     let err = error_of(&format!("{HEADER}\n[[query]]\nid = \"a\nuser = \"x\"\n"));
     assert!(err.contains("bad.toml:7:"), "{err}");
@@ -292,6 +334,33 @@ fn every_problem_is_reported_at_once() {
     assert!(err.contains("has no user text"), "{err}");
     assert!(err.contains("duplicate query id"), "{err}");
     assert!(err.contains("has tag \"x\" twice"), "{err}");
+}
+
+#[test]
+fn every_wrong_expectation_is_reported_with_the_other_problems() {
+    let err = error_of(&format!(
+        "{HEADER}\n[[query]]\nid = \"a\"\nuser = \"x\"\nexpect = {{ tool = [] }}\n\n\
+         [[query]]\nid = \"b\"\nexpect = \"tool\"\n\n\
+         [[query]]\nid = \"b\"\nuser = \"z\"\nexpect = {{ tool = \"read_file\", mach = \"all\" }}\n"
+    ));
+    assert!(err.contains("invalid query pack (5 problems)"), "{err}");
+    assert!(
+        err.contains("bad.toml:9:10: expect.tool is an empty list"),
+        "{err}"
+    );
+    assert!(err.contains("query \"b\" has no user text"), "{err}");
+    assert!(
+        err.contains("bad.toml:13:10: expect = \"tool\" does not say which tool"),
+        "{err}"
+    );
+    assert!(err.contains("duplicate query id \"b\""), "{err}");
+    assert!(
+        err.contains("bad.toml:18:10: expect has an unknown key `mach`"),
+        "{err}"
+    );
+    let empty = err.find("empty list").unwrap();
+    let unknown = err.find("unknown key").unwrap();
+    assert!(empty < unknown, "problems are listed in file order: {err}");
 }
 
 #[test]

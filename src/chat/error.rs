@@ -74,6 +74,26 @@ pub enum ChatError {
 
     #[error("{origin}: {message}")]
     Input { origin: String, message: String },
+
+    #[error("{origin}: {source}")]
+    ToolSpec {
+        origin: String,
+        #[source]
+        source: ToolSpecError,
+    },
+}
+
+/// Why a JSON value is not a tool spec ([`Tool::from_value`](super::Tool::from_value)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ToolSpecError {
+    #[error("a tool must be a JSON object")]
+    NotAnObject,
+    #[error("`function.name` must be a string")]
+    FunctionName,
+    #[error(
+        "expected {{\"type\": \"function\", \"function\": {{\"name\": ...}}}} or {{\"name\": ...}}"
+    )]
+    Shape,
 }
 
 impl ChatError {

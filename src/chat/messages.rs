@@ -8,7 +8,7 @@
 //! templates see them undefined), and reasoning is also offered as
 //! `thinking`, as transformers 5 aliases it.
 
-use super::error::ChatError;
+use super::error::{ChatError, ToolSpecError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -173,14 +173,14 @@ impl Tool {
 
     /// Accepts `{"type": "function", "function": {...}}` or a bare
     /// `{"name": ..., "description": ..., "parameters": ...}` (wrapped).
-    pub fn from_value(value: Value) -> Result<Self, String> {
+    pub fn from_value(value: Value) -> Result<Self, ToolSpecError> {
         let Value::Object(obj) = &value else {
-            return Err("a tool must be a JSON object".into());
+            return Err(ToolSpecError::NotAnObject);
         };
         if obj.contains_key("function") {
             match obj.get("function").and_then(|f| f.get("name")) {
                 Some(Value::String(_)) => Ok(Tool(value)),
-                _ => Err("`function.name` must be a string".into()),
+                _ => Err(ToolSpecError::FunctionName),
             }
         } else if let Some(Value::String(_)) = obj.get("name") {
             let mut wrapped = Map::new();
@@ -188,7 +188,7 @@ impl Tool {
             wrapped.insert("function".into(), value);
             Ok(Tool(Value::Object(wrapped)))
         } else {
-            Err("expected {\"type\": \"function\", \"function\": {\"name\": ...}} or {\"name\": ...}".into())
+            Err(ToolSpecError::Shape)
         }
     }
 
@@ -218,9 +218,9 @@ pub fn tools_from_file(path: &Path) -> Result<Vec<Tool>, ChatError> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            Tool::from_value(v).map_err(|message| ChatError::Input {
+            Tool::from_value(v).map_err(|source| ChatError::ToolSpec {
                 origin: format!("{} [{i}]", path.display()),
-                message,
+                source,
             })
         })
         .collect()

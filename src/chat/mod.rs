@@ -19,7 +19,7 @@ pub mod stop;
 pub mod template;
 pub mod tokenizer;
 
-pub use error::ChatError;
+pub use error::{ChatError, ToolSpecError};
 pub use messages::{tools_from_file, FunctionCall, Message, Role, Tool, ToolCall};
 pub use prompt::{template_context, ChatPrompt, RenderOptions, TemplateSet};
 pub use special_tokens::{eos_token_ids, SpecialTokens};

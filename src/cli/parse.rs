@@ -33,7 +33,9 @@ pub fn run(args: Args) -> CliResult {
             line.pop();
         }
         let parsed = std::str::from_utf8(&line)
-            .map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))
+            .map_err(|e| BadLine::NotUtf8 {
+                column: e.valid_up_to() + 1,
+            })
             .and_then(completion_of);
         let json = match parsed {
             Ok(completion) => {
@@ -63,15 +65,30 @@ pub fn run(args: Args) -> CliResult {
     Ok(Outcome::Ok)
 }
 
-fn completion_of(line: &str) -> Result<String, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+/// Why an input line holds no completion (shown in its "error" line).
+#[derive(Debug, thiserror::Error)]
+enum BadLine {
+    #[error("not UTF-8 (invalid byte at column {column})")]
+    NotUtf8 { column: usize },
+    #[error("not JSON ({0})")]
+    NotJson(serde_json::Error),
+    #[error("found {0}")]
+    NotAnObject(&'static str),
+    #[error("\"completion\" is {0}")]
+    NotAString(&'static str),
+    #[error("no \"completion\" field")]
+    NoCompletion,
+}
+
+fn completion_of(line: &str) -> Result<String, BadLine> {
+    let value: Value = serde_json::from_str(line).map_err(BadLine::NotJson)?;
     let Value::Object(mut obj) = value else {
-        return Err(format!("found {}", kind(&value)));
+        return Err(BadLine::NotAnObject(kind(&value)));
     };
     match obj.remove("completion") {
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(format!("\"completion\" is {}", kind(&other))),
-        None => Err("no \"completion\" field".to_string()),
+        Some(other) => Err(BadLine::NotAString(kind(&other))),
+        None => Err(BadLine::NoCompletion),
     }
 }
 

@@ -183,7 +183,11 @@ pub fn run(args: Args) -> CliResult {
 /// load is reported and the other packs run (exit 2 at the end).
 pub(super) fn assemble_for_run(sources: &Sources) -> Result<(Vec<Suite>, usize), Failure> {
     let assembly = sources.assemble();
-    let mut fatal = assembly.pack_errors.clone();
+    let mut fatal: Vec<String> = assembly
+        .pack_errors
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     fatal.extend(assembly.collisions.iter().cloned());
     if !fatal.is_empty() {
         return Err(Failure::Input(fatal.join("\n")));

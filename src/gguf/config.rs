@@ -7,9 +7,13 @@ use super::reader::GgufFile;
 use super::tokenizer::end_of_generation_ids;
 use serde_json::{json, Map, Value};
 
-/// The hyper-parameters an MLX model folder needs.
+/// The hyper-parameters a GGUF carries (its `{arch}.*` keys and what its
+/// tensor table implies), as the importer writes them out as config.json and
+/// generation_config.json. Not the runtime's view: that is
+/// `model::config::ModelConfig`, read back from the config.json written here
+/// (tests/gguf_import.rs checks the two agree).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ModelConfig {
+pub struct HyperParams {
     pub arch: Arch,
     pub hidden_size: u64,
     pub num_hidden_layers: u64,
@@ -24,14 +28,14 @@ pub struct ModelConfig {
     pub tie_word_embeddings: bool,
     pub attention_bias: bool,
     pub rope_scaling: Option<Value>,
-    pub moe: Option<MoeConfig>,
+    pub moe: Option<MoeHyperParams>,
     pub bos_token_id: Option<u64>,
     pub eos_token_ids: Vec<u64>,
     pub pad_token_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct MoeConfig {
+pub struct MoeHyperParams {
     pub num_experts: u64,
     pub num_experts_per_tok: u64,
     pub moe_intermediate_size: u64,
@@ -43,8 +47,8 @@ fn short(v: f64) -> f64 {
     format!("{f}").parse().unwrap_or(v)
 }
 
-impl ModelConfig {
-    pub fn from_gguf(file: &GgufFile, arch: Arch) -> Result<ModelConfig> {
+impl HyperParams {
+    pub fn from_gguf(file: &GgufFile, arch: Arch) -> Result<HyperParams> {
         let a = arch.gguf_name();
         let key = |k: &str| format!("{a}.{k}");
         let req = |k: &str, why: &'static str| file.u64(&key(k), why);
@@ -124,7 +128,7 @@ impl ModelConfig {
         };
 
         let moe = if arch.moe() {
-            Some(MoeConfig {
+            Some(MoeHyperParams {
                 num_experts: req("expert_count", "the MoE expert count")?,
                 num_experts_per_tok: req("expert_used_count", "experts used per token")?,
                 moe_intermediate_size: req(
@@ -141,7 +145,7 @@ impl ModelConfig {
             (None, None) => req("feed_forward_length", "the MLP size")?,
         };
 
-        Ok(ModelConfig {
+        Ok(HyperParams {
             arch,
             hidden_size,
             num_hidden_layers,

@@ -1,6 +1,8 @@
 //! Every way a GGUF can be wrong, each naming the file, the place in it
 //! (offset, key or tensor) and what was expected, so the user knows the fix.
 
+use super::ggml_type::GgmlType;
+use safetensors::Dtype;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +89,45 @@ pub enum GgufError {
     Tokenizer { path: PathBuf, what: String },
     #[error("writing {path}: {what}")]
     Output { path: PathBuf, what: String },
+    #[error("writing {path}: {source}")]
+    Shards {
+        path: PathBuf,
+        #[source]
+        source: ShardError,
+    },
+    /// From [`GgufWriter`](super::GgufWriter), before there is a file.
+    #[error("tensor '{tensor}': {bytes} bytes do not hold {dims:?} elements of {ty}")]
+    TensorBytes {
+        tensor: String,
+        bytes: usize,
+        dims: Vec<u64>,
+        ty: GgmlType,
+    },
+}
+
+/// Why a safetensors shard of the MLX folder could not be written
+/// (reported inside [`GgufError::Shards`], which names the folder).
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    #[error("tensor '{tensor}': {bytes} bytes do not hold shape {shape:?} of {dtype:?}")]
+    TensorBytes {
+        tensor: String,
+        bytes: usize,
+        shape: Vec<usize>,
+        dtype: Dtype,
+    },
+    #[error("tensor '{0}' stored twice")]
+    Duplicate(String),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("safetensors header: {0}")]
+    Header(#[source] safetensors::SafeTensorError),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
 }
 
 pub type Result<T, E = GgufError> = std::result::Result<T, E>;

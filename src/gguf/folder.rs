@@ -91,6 +91,10 @@ pub fn write_mlx_folder_with(
         path: out_dir.to_path_buf(),
         what,
     };
+    let shard_err = |source| GgufError::Shards {
+        path: out_dir.to_path_buf(),
+        source,
+    };
     if out_dir.exists() {
         return Err(out(
             "already exists; remove it or choose another output folder".into(),
@@ -140,12 +144,12 @@ pub fn write_mlx_folder_with(
             .convert(t)
             .map_err(|e| out(format!("tensor '{gguf_name}': {e}")))?;
         for s in stored {
-            shards.add(s).map_err(out)?;
+            shards.add(s).map_err(shard_err)?;
             tensors_out += 1;
         }
         sink.progress(i + 1, total, &gguf_name);
     }
-    let files = shards.finish().map_err(out)?;
+    let files = shards.finish().map_err(shard_err)?;
 
     let mut cfg = config.config_json(sink.torch_dtype());
     if let Value::Object(m) = &mut cfg {

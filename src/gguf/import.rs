@@ -2,7 +2,7 @@
 //! tensors as (mlx-lm name, shape, f32 data), produced one at a time so
 //! memory stays bounded by the largest tensor.
 
-use super::config::ModelConfig;
+use super::config::HyperParams;
 use super::error::{GgufError, Result};
 use super::ggml_type::GgmlType;
 use super::names::{self, Arch, Unpermute};
@@ -28,7 +28,7 @@ pub struct MlxTensor {
 pub struct GgufModel {
     file: GgufFile,
     arch: Arch,
-    config: ModelConfig,
+    config: HyperParams,
 }
 
 impl GgufModel {
@@ -63,7 +63,7 @@ impl GgufModel {
                 });
             }
         }
-        let config = ModelConfig::from_gguf(&file, arch)?;
+        let config = HyperParams::from_gguf(&file, arch)?;
         Ok(GgufModel { file, arch, config })
     }
 
@@ -75,7 +75,7 @@ impl GgufModel {
         self.arch
     }
 
-    pub fn config(&self) -> &ModelConfig {
+    pub fn config(&self) -> &HyperParams {
         &self.config
     }
 

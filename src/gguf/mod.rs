@@ -26,8 +26,8 @@ pub mod tokenizer;
 mod value;
 pub mod writer;
 
-pub use config::ModelConfig;
-pub use error::{GgufError, Result};
+pub use config::{HyperParams, MoeHyperParams};
+pub use error::{GgufError, Result, ShardError};
 pub use folder::{write_mlx_folder, write_mlx_folder_with, FolderOptions, FolderSummary};
 pub use ggml_type::GgmlType;
 pub use import::{GgufModel, MlxTensor};

@@ -58,20 +58,26 @@ pub fn map(arch: Arch, gguf_name: &str) -> Option<Mapped> {
     })
 }
 
+/// Why [`unpermute_rows`] cannot undo the permutation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{rows} rows do not split into {n_head} heads of even size")]
+pub struct UnevenHeads {
+    pub rows: usize,
+    pub n_head: usize,
+}
+
 /// Undoes llama.cpp's `permute(w, n_head)`: within each head of `rows / n_head`
 /// rows, GGUF row `2j + i` is Hugging Face row `i·(head_dim/2) + j`. `data`
 /// is row-major with `rows` rows (a bias is one column). Errors when the rows
 /// do not split into heads of even size.
-pub fn unpermute_rows(data: &[f32], rows: usize, n_head: usize) -> Result<Vec<f32>, String> {
+pub fn unpermute_rows(data: &[f32], rows: usize, n_head: usize) -> Result<Vec<f32>, UnevenHeads> {
     if rows == 0
         || n_head == 0
         || !rows.is_multiple_of(n_head)
         || !(rows / n_head).is_multiple_of(2)
         || !data.len().is_multiple_of(rows)
     {
-        return Err(format!(
-            "{rows} rows do not split into {n_head} heads of even size"
-        ));
+        return Err(UnevenHeads { rows, n_head });
     }
     let cols = data.len() / rows;
     let head_dim = rows / n_head;

@@ -4,6 +4,7 @@
 //! holds one tensor, never a shard. Headers are built and validated by the
 //! `safetensors` crate's own `Metadata`.
 
+use super::error::ShardError;
 use super::sink::StoredTensor;
 use safetensors::tensor::{Metadata, TensorInfo};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -33,8 +34,11 @@ pub struct ShardWriter {
     total: u64,
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> String {
-    format!("{}: {e}", path.display())
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ShardError + '_ {
+    move |source| ShardError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 impl ShardWriter {
@@ -49,23 +53,22 @@ impl ShardWriter {
         }
     }
 
-    pub fn add(&mut self, t: StoredTensor) -> Result<(), String> {
+    pub fn add(&mut self, t: StoredTensor) -> Result<(), ShardError> {
         let expected = t
             .shape
             .iter()
             .try_fold(t.dtype.bitsize(), |acc, &d| acc.checked_mul(d))
             .map(|bits| bits / 8);
         if expected != Some(t.data.len()) {
-            return Err(format!(
-                "tensor '{}': {} bytes do not hold shape {:?} of {:?}",
-                t.name,
-                t.data.len(),
-                t.shape,
-                t.dtype
-            ));
+            return Err(ShardError::TensorBytes {
+                bytes: t.data.len(),
+                tensor: t.name,
+                shape: t.shape,
+                dtype: t.dtype,
+            });
         }
         if !self.names.insert(t.name.clone()) {
-            return Err(format!("tensor '{}' stored twice", t.name));
+            return Err(ShardError::Duplicate(t.name));
         }
         let len = t.data.len() as u64;
         if self
@@ -75,21 +78,23 @@ impl ShardWriter {
         {
             self.close_shard()?;
         }
-        if self.open.is_none() {
-            let spool_path = self.dir.join(format!(".shard-{}.data", self.done.len()));
-            let f = File::create(&spool_path).map_err(|e| io_err(&spool_path, e))?;
-            self.open = Some(OpenShard {
-                spool_path,
-                spool: BufWriter::with_capacity(1 << 20, f),
-                tensors: Vec::new(),
-                bytes: 0,
-            });
-        }
-        let shard = self.open.as_mut().expect("opened above");
+        let shard = match self.open {
+            Some(ref mut open) => open,
+            None => {
+                let spool_path = self.dir.join(format!(".shard-{}.data", self.done.len()));
+                let f = File::create(&spool_path).map_err(io_err(&spool_path))?;
+                self.open.insert(OpenShard {
+                    spool_path,
+                    spool: BufWriter::with_capacity(1 << 20, f),
+                    tensors: Vec::new(),
+                    bytes: 0,
+                })
+            }
+        };
         shard
             .spool
             .write_all(&t.data)
-            .map_err(|e| io_err(&shard.spool_path, e))?;
+            .map_err(io_err(&shard.spool_path))?;
         let start = shard.bytes as usize;
         shard.tensors.push((
             t.name,
@@ -104,40 +109,39 @@ impl ShardWriter {
         Ok(())
     }
 
-    fn close_shard(&mut self) -> Result<(), String> {
+    fn close_shard(&mut self) -> Result<(), ShardError> {
         let Some(shard) = self.open.take() else {
             return Ok(());
         };
         let spool = shard
             .spool
             .into_inner()
-            .map_err(|e| io_err(&shard.spool_path, e.error()))?;
+            .map_err(|e| io_err(&shard.spool_path)(e.into_error()))?;
         drop(spool);
         let names = shard.tensors.iter().map(|(n, _)| n.clone()).collect();
         let meta = HashMap::from([("format".to_string(), "mlx".to_string())]);
-        let header = Metadata::new(Some(meta), shard.tensors)
-            .map_err(|e| format!("safetensors header: {e}"))?;
-        let mut header = serde_json::to_vec(&header).map_err(|e| e.to_string())?;
+        let header = Metadata::new(Some(meta), shard.tensors).map_err(ShardError::Header)?;
+        let mut header = serde_json::to_vec(&header)?;
         // The format pads the header with spaces to 8-byte alignment.
         header.resize(header.len().next_multiple_of(8), b' ');
         let path = self
             .dir
             .join(format!(".shard-{}.safetensors", self.done.len()));
-        let mut out = BufWriter::new(File::create(&path).map_err(|e| io_err(&path, e))?);
-        let mut data = File::open(&shard.spool_path).map_err(|e| io_err(&shard.spool_path, e))?;
+        let mut out = BufWriter::new(File::create(&path).map_err(io_err(&path))?);
+        let mut data = File::open(&shard.spool_path).map_err(io_err(&shard.spool_path))?;
         out.write_all(&(header.len() as u64).to_le_bytes())
             .and_then(|_| out.write_all(&header))
             .and_then(|_| std::io::copy(&mut data, &mut out).map(|_| ()))
             .and_then(|_| out.flush())
-            .map_err(|e| io_err(&path, e))?;
-        std::fs::remove_file(&shard.spool_path).map_err(|e| io_err(&shard.spool_path, e))?;
+            .map_err(io_err(&path))?;
+        std::fs::remove_file(&shard.spool_path).map_err(io_err(&shard.spool_path))?;
         self.done.push((path, names));
         Ok(())
     }
 
     /// Closes the last shard, names the shards and writes the index when
     /// there is more than one. Returns the shard file names.
-    pub fn finish(mut self) -> Result<Vec<String>, String> {
+    pub fn finish(mut self) -> Result<Vec<String>, ShardError> {
         self.close_shard()?;
         let n = self.done.len();
         let mut files = Vec::with_capacity(n);
@@ -149,7 +153,7 @@ impl ShardWriter {
                 format!("model-{:05}-of-{n:05}.safetensors", i + 1)
             };
             let dest = self.dir.join(&name);
-            std::fs::rename(tmp, &dest).map_err(|e| io_err(&dest, e))?;
+            std::fs::rename(tmp, &dest).map_err(io_err(&dest))?;
             for t in names {
                 weight_map.insert(t.clone(), name.clone());
             }
@@ -161,8 +165,8 @@ impl ShardWriter {
                 "weight_map": weight_map,
             });
             let path = self.dir.join("model.safetensors.index.json");
-            let text = serde_json::to_string_pretty(&index).map_err(|e| e.to_string())?;
-            std::fs::write(&path, text + "\n").map_err(|e| io_err(&path, e))?;
+            let text = serde_json::to_string_pretty(&index)?;
+            std::fs::write(&path, text + "\n").map_err(io_err(&path))?;
         }
         Ok(files)
     }

@@ -62,15 +62,28 @@ pub fn encode(values: &[f32], ty: FloatType) -> Vec<u8> {
     }
 }
 
-impl FloatType {
-    /// `f32`, `f16` or `bf16` (the CLI's `--dtype`).
-    pub fn parse(s: &str) -> Result<FloatType, String> {
+/// A `--dtype` that names no [`FloatType`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--dtype {0}: expected f32, f16 or bf16")]
+pub struct UnknownFloatType(pub String);
+
+impl std::str::FromStr for FloatType {
+    type Err = UnknownFloatType;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "f32" => Ok(FloatType::F32),
             "f16" => Ok(FloatType::F16),
             "bf16" => Ok(FloatType::BF16),
-            other => Err(format!("--dtype {other}: expected f32, f16 or bf16")),
+            other => Err(UnknownFloatType(other.to_string())),
         }
+    }
+}
+
+impl FloatType {
+    /// `f32`, `f16` or `bf16` (the CLI's `--dtype`).
+    pub fn parse(s: &str) -> Result<FloatType, UnknownFloatType> {
+        s.parse()
     }
 
     pub fn dtype(self) -> Dtype {

@@ -2,6 +2,7 @@
 //! patching its output, broken ones); it writes version 3, little-endian,
 //! with the data section and every tensor aligned.
 
+use super::error::GgufError;
 use super::ggml_type::GgmlType;
 use super::value::{Value, ValueType};
 use std::io::Write;
@@ -87,13 +88,15 @@ impl GgufWriter {
         dims: &[u64],
         ty: GgmlType,
         data: Vec<u8>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, GgufError> {
         let n = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
         if n.and_then(|n| ty.bytes_for(n)) != Some(data.len() as u64) {
-            return Err(format!(
-                "tensor '{name}': {} bytes do not hold {dims:?} elements of {ty}",
-                data.len()
-            ));
+            return Err(GgufError::TensorBytes {
+                tensor: name.to_string(),
+                bytes: data.len(),
+                dims: dims.to_vec(),
+                ty,
+            });
         }
         self.tensors.push(PendingTensor {
             name: name.into(),
@@ -121,13 +124,13 @@ impl GgufWriter {
         self
     }
 
-    pub fn tensor_f32(self, name: &str, dims: &[u64], values: &[f32]) -> Result<Self, String> {
+    pub fn tensor_f32(self, name: &str, dims: &[u64], values: &[f32]) -> Result<Self, GgufError> {
         let data = values.iter().flat_map(|v| v.to_le_bytes()).collect();
         self.tensor(name, dims, GgmlType::F32, data)
     }
 
     /// Stored as F16 (values are rounded to nearest f16).
-    pub fn tensor_f16(self, name: &str, dims: &[u64], values: &[f32]) -> Result<Self, String> {
+    pub fn tensor_f16(self, name: &str, dims: &[u64], values: &[f32]) -> Result<Self, GgufError> {
         let data = values
             .iter()
             .flat_map(|&v| half::f16::from_f32(v).to_le_bytes())
@@ -136,7 +139,7 @@ impl GgufWriter {
     }
 
     /// Stored as BF16 (values are rounded to nearest bf16).
-    pub fn tensor_bf16(self, name: &str, dims: &[u64], values: &[f32]) -> Result<Self, String> {
+    pub fn tensor_bf16(self, name: &str, dims: &[u64], values: &[f32]) -> Result<Self, GgufError> {
         let data = values
             .iter()
             .flat_map(|&v| half::bf16::from_f32(v).to_le_bytes())

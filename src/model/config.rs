@@ -224,7 +224,7 @@ impl ModelConfig {
                         spec.bits
                     )));
                 }
-                check_group_size("quantization", spec.group_size).map_err(bad)?;
+                check_group_size("quantization", spec.group_size, bad)?;
                 q.remove("bits");
                 q.remove("group_size");
                 q.remove("mode");
@@ -245,7 +245,7 @@ impl ModelConfig {
                             "{at}: bits {bits} unsupported (2, 3, 4, 5, 6 or 8)"
                         )));
                     }
-                    check_group_size(&at, group as i32).map_err(bad)?;
+                    check_group_size(&at, group as i32, bad)?;
                 }
                 Quantization {
                     default: Some(spec),
@@ -297,12 +297,12 @@ impl ModelConfig {
 }
 
 /// MLX's affine quantization takes groups of 32, 64 or 128 values.
-fn check_group_size(at: &str, group_size: i32) -> Result<(), String> {
+fn check_group_size(at: &str, group_size: i32, bad: impl Fn(String) -> Error) -> Result<(), Error> {
     if [32, 64, 128].contains(&group_size) {
         Ok(())
     } else {
-        Err(format!(
+        Err(bad(format!(
             "{at}: group_size {group_size} unsupported (32, 64 or 128)"
-        ))
+        )))
     }
 }

@@ -1,6 +1,8 @@
 //! Why a plugin could not be used. Every variant names the plugin file and
 //! says what to do, so one broken plugin is reported and the others run.
 
+use crate::schema::{Issue, SchemaError};
+use crate::suite::PackError;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,9 +58,35 @@ pub enum PluginError {
         id: String,
         pack_id: String,
     },
-    /// The pack or its tools are invalid; `message` starts with the path.
-    #[error("{message}")]
-    Pack { path: PathBuf, message: String },
+    /// The pack is invalid (the pack error names the plugin's pack).
+    #[error("{source}")]
+    Pack {
+        path: PathBuf,
+        #[source]
+        source: PackError,
+    },
+    /// The toolset the pack names cannot be opened.
+    #[error("{path}: pack.toolset {spec:?}: {source}; fix: name a built-in toolset ({builtins}) or an absolute toolset path")]
+    Toolset {
+        path: PathBuf,
+        spec: String,
+        #[source]
+        source: Box<SchemaError>,
+        builtins: String,
+    },
+    /// Tool schemas the plugin adds are invalid, or already in the toolset.
+    #[error("{path}: invalid tool schemas ({}):\n  {}", problems.len(), list(problems))]
+    Tools {
+        path: PathBuf,
+        problems: Vec<ToolProblem>,
+    },
+    /// The pack's toolset plus the plugin's tools do not make a toolset.
+    #[error("{path}: {source}")]
+    Extended {
+        path: PathBuf,
+        #[source]
+        source: Box<SchemaError>,
+    },
     #[error("{path}: cannot list plugins: {source}; fix: name an existing, readable directory")]
     Dir {
         path: PathBuf,
@@ -80,7 +108,32 @@ impl PluginError {
             | Self::Reported { path, .. }
             | Self::IdMismatch { path, .. }
             | Self::Pack { path, .. }
+            | Self::Toolset { path, .. }
+            | Self::Tools { path, .. }
+            | Self::Extended { path, .. }
             | Self::Dir { path, .. } => path,
         }
     }
+}
+
+/// One problem with a tool schema a plugin adds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ToolProblem {
+    #[error("{origin}: tool {name:?} is already in toolset {toolset}; fix: rename it, or drop it from the plugin's tools")]
+    AlreadyInToolset {
+        /// `PLUGIN tools[i]`.
+        origin: String,
+        name: String,
+        toolset: String,
+    },
+    #[error("{0}")]
+    Schema(Issue),
+}
+
+fn list(problems: &[ToolProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n  ")
 }

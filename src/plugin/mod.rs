@@ -13,7 +13,7 @@ mod pack;
 mod set;
 
 pub use abi::ABI_VERSION;
-pub use error::PluginError;
+pub use error::{PluginError, ToolProblem};
 pub use library::{CheckOutcome, Plugin};
 pub use manifest::Manifest;
 pub use pack::PluginPack;

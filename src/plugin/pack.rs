@@ -3,7 +3,7 @@
 //! array) added to the pack's toolset.
 
 use super::abi::SYM_PACK;
-use super::error::PluginError;
+use super::error::{PluginError, ToolProblem};
 use super::library::{parse_json, reported_error, Plugin};
 use crate::schema::{ToolSchema, Toolset};
 use crate::suite::LoadedPack;
@@ -57,9 +57,9 @@ impl PluginPack {
             serde_json::to_string_pretty(&doc).unwrap_or_default()
         };
         let origin = format!("{} (plugin pack)", path.display());
-        let loaded = LoadedPack::from_json(&text, &origin).map_err(|e| PluginError::Pack {
+        let loaded = LoadedPack::from_json(&text, &origin).map_err(|source| PluginError::Pack {
             path: path.clone(),
-            message: e.to_string(),
+            source,
         })?;
         let id = &plugin.manifest().id;
         if &loaded.pack.pack.id != id {
@@ -85,37 +85,33 @@ impl PluginPack {
     /// tools were added. The pack's expectations are checked against it.
     pub fn toolset(&self, base: Option<&Toolset>) -> Result<Toolset, PluginError> {
         let path = self.plugin.path();
-        let fail = |message: String| PluginError::Pack {
-            path: path.to_path_buf(),
-            message: format!("{}: {message}", path.display()),
-        };
         let base = match base {
             Some(t) => t.clone(),
             None => {
                 let spec = &self.loaded.pack.pack.toolset;
-                Toolset::open(spec).map_err(|e| {
-                    fail(format!(
-                        "pack.toolset {spec:?}: {e}; fix: name a built-in toolset ({}) or an absolute toolset path",
-                        Toolset::builtin_names().collect::<Vec<_>>().join(", ")
-                    ))
+                Toolset::open(spec).map_err(|source| PluginError::Toolset {
+                    path: path.to_path_buf(),
+                    spec: spec.clone(),
+                    source: Box::new(source),
+                    builtins: Toolset::builtin_names().collect::<Vec<_>>().join(", "),
                 })?
             }
         };
         let toolset = if self.tools.is_empty() {
             base
         } else {
-            self.extend(&base).map_err(fail)?
+            self.extend(&base)?
         };
         self.loaded
             .check_tools(&toolset)
-            .map_err(|e| PluginError::Pack {
+            .map_err(|source| PluginError::Pack {
                 path: path.to_path_buf(),
-                message: e.to_string(),
+                source,
             })?;
         Ok(toolset)
     }
 
-    fn extend(&self, base: &Toolset) -> Result<Toolset, String> {
+    fn extend(&self, base: &Toolset) -> Result<Toolset, PluginError> {
         // Each added schema is compiled on its own first, so problems are
         // reported as `tools[i]` of the plugin rather than by position in
         // the combined toolset.
@@ -123,21 +119,22 @@ impl PluginPack {
         for (i, schema) in self.tools.iter().enumerate() {
             let origin = format!("{} tools[{i}]", self.plugin.path().display());
             match ToolSchema::from_value(schema.clone(), &origin) {
-                Ok(tool) if base.contains(tool.name()) => problems.push(format!(
-                    "{origin}: tool {:?} is already in toolset {}; fix: rename it, or drop it from the plugin's tools",
-                    tool.name(),
-                    base.name()
-                )),
+                Ok(tool) if base.contains(tool.name()) => {
+                    problems.push(ToolProblem::AlreadyInToolset {
+                        name: tool.name().to_string(),
+                        toolset: base.name().to_string(),
+                        origin,
+                    })
+                }
                 Ok(_) => {}
-                Err(issues) => problems.extend(issues.iter().map(ToString::to_string)),
+                Err(issues) => problems.extend(issues.into_iter().map(ToolProblem::Schema)),
             }
         }
         if !problems.is_empty() {
-            return Err(format!(
-                "invalid tool schemas ({}):\n  {}",
-                problems.len(),
-                problems.join("\n  ")
-            ));
+            return Err(PluginError::Tools {
+                path: self.plugin.path().to_path_buf(),
+                problems,
+            });
         }
         let mut tools: Vec<Value> = base.tools().map(|t| t.schema().clone()).collect();
         tools.extend(self.tools.iter().cloned());
@@ -149,8 +146,12 @@ impl PluginPack {
         if let Some(cm) = base.code_mode() {
             doc["code_mode"] = json!({"tool": cm.tool, "parameter": cm.parameter});
         }
-        Toolset::from_json(&doc, &self.plugin.path().display().to_string())
-            .map_err(|e| e.to_string())
+        Toolset::from_json(&doc, &self.plugin.path().display().to_string()).map_err(|source| {
+            PluginError::Extended {
+                path: self.plugin.path().to_path_buf(),
+                source: Box::new(source),
+            }
+        })
     }
 }
 

@@ -27,6 +27,9 @@ impl Format {
     pub const NAMES: &'static str = "json, markdown (md), junit, html";
 }
 
+// `String` errors on purpose (here and in `ReportSpec`): these parse clap
+// arguments (`--format`, `--report`), clap prints the error as it is, and no
+// code reads it apart; a typed error would add nothing.
 impl FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -50,6 +53,7 @@ pub struct ReportSpec {
     pub path: PathBuf,
 }
 
+// (`String` errors: see `Format`'s `FromStr`.)
 impl FromStr for ReportSpec {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {

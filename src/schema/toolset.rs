@@ -31,7 +31,20 @@ pub struct Toolset {
 }
 
 /// Resolves a tool reference (a path string in `tools`) to `(origin, text)`.
-type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
+type Resolver<'a> = dyn Fn(&str) -> Result<(String, String), Unresolved> + 'a;
+
+/// Why a tool reference in `tools` gave no schema text (an [`Issue`] of
+/// the toolset at that entry).
+#[derive(Debug, thiserror::Error)]
+enum Unresolved {
+    #[error("cannot read tool schema {shown}: {source} (paths are relative to the toolset file)")]
+    Unreadable {
+        shown: String,
+        source: std::io::Error,
+    },
+    #[error("{reference:?} is not a built-in tool file; in-memory toolsets must inline other tool schemas as objects")]
+    NotBuiltIn { reference: String },
+}
 
 const TOOLSET_KEYS: &[&str] = &[
     "$schema",
@@ -70,9 +83,10 @@ impl Toolset {
         let resolve = |reference: &str| {
             let p = base.join(reference);
             let shown = p.display().to_string();
-            std::fs::read_to_string(&p)
-                .map(|t| (shown.clone(), t))
-                .map_err(|e| format!("cannot read tool schema {shown}: {e} (paths are relative to the toolset file)"))
+            match std::fs::read_to_string(&p) {
+                Ok(text) => Ok((shown, text)),
+                Err(source) => Err(Unresolved::Unreadable { shown, source }),
+            }
         };
         Self::build(&doc, &origin, &resolve)
     }
@@ -84,8 +98,8 @@ impl Toolset {
         let resolve = |reference: &str| {
             embedded::tool_file(reference)
                 .map(|(path, text)| (format!("<built-in schemas/{path}>"), text.to_string()))
-                .ok_or_else(|| {
-                    format!("{reference:?} is not a built-in tool file; in-memory toolsets must inline other tool schemas as objects")
+                .ok_or_else(|| Unresolved::NotBuiltIn {
+                    reference: reference.to_string(),
                 })
         };
         Self::build(doc, origin, &resolve)
@@ -267,8 +281,8 @@ impl Toolset {
             let at = format!("/tools/{i}");
             let (tool_origin, tool_doc) = match entry {
                 Value::String(reference) => match resolve(reference) {
-                    Err(message) => {
-                        issues.push(Issue::new(origin, at, message));
+                    Err(why) => {
+                        issues.push(Issue::new(origin, at, why.to_string()));
                         continue;
                     }
                     Ok((tool_origin, text)) => match serde_json::from_str::<Value>(&text) {

@@ -8,9 +8,10 @@
 pub mod config;
 
 use crate::plugin::{load_all, PluginError};
+use crate::problem::Problem;
 use crate::run::Suite;
-use crate::schema::Toolset;
-use crate::suite::LoadedPack;
+use crate::schema::{SchemaError, Toolset};
+use crate::suite::{LoadedPack, PackError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,12 +43,29 @@ pub struct Source {
     pub added_tools: Vec<String>,
 }
 
+/// Why a pack file, the packs folder, the config file or `--toolset` could
+/// not be used. Each names the file and says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("--toolset {spec:?}: {source}")]
+    Toolset { spec: String, source: SchemaError },
+    #[error("{}: cannot list query packs: {source}; fix: pass --queries DIR", dir.display())]
+    Folder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    #[error(transparent)]
+    Config(#[from] Problem),
+}
+
 /// Everything that loaded, and everything that did not.
 #[derive(Debug, Default)]
 pub struct Assembly {
     pub sources: Vec<Source>,
     /// Pack files, folders, the config file or the `--toolset` that failed.
-    pub pack_errors: Vec<String>,
+    pub pack_errors: Vec<SourceError>,
     /// Plugins that failed to load (the other packs are still there).
     pub plugin_errors: Vec<PluginError>,
     /// Packs dropped because an earlier one has their id.
@@ -61,7 +79,7 @@ impl Assembly {
 
     /// Every problem, one message each: packs, plugins, then collisions.
     pub fn problems(&self) -> Vec<String> {
-        let mut all = self.pack_errors.clone();
+        let mut all: Vec<String> = self.pack_errors.iter().map(ToString::to_string).collect();
         all.extend(self.plugin_errors.iter().map(ToString::to_string));
         all.extend(self.collisions.iter().cloned());
         all
@@ -94,7 +112,7 @@ impl Sources {
                     origin: path.display().to_string(),
                     added_tools: Vec::new(),
                 }),
-                Err(e) => out.pack_errors.push(e),
+                Err(e) => out.pack_errors.push(e.into()),
             }
         }
         let (mut paths, mut dirs) = (self.plugins.clone(), self.plugin_dirs.clone());
@@ -104,7 +122,7 @@ impl Sources {
                     paths.extend(c.paths);
                     dirs.extend(c.dirs);
                 }
-                Err(e) => out.pack_errors.push(e.to_string()),
+                Err(e) => out.pack_errors.push(e.into()),
             }
         }
         let report = load_all(&paths, &dirs);
@@ -164,23 +182,24 @@ impl Assembly {
     }
 }
 
-fn open_override(spec: &str) -> Result<Arc<Toolset>, String> {
+fn open_override(spec: &str) -> Result<Arc<Toolset>, SourceError> {
     Toolset::open(spec)
         .map(Arc::new)
-        .map_err(|e| format!("--toolset {spec:?}: {e}"))
+        .map_err(|source| SourceError::Toolset {
+            spec: spec.to_string(),
+            source,
+        })
 }
 
 /// `*.toml` and `*.json` files in `dir`, sorted. A missing default
 /// `queries/` directory is not an error (plugins alone are fine).
-fn pack_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+fn pack_files(dir: &Path) -> Result<Vec<PathBuf>, SourceError> {
     if !dir.exists() && dir == Path::new("queries") {
         return Ok(Vec::new());
     }
-    let rd = std::fs::read_dir(dir).map_err(|e| {
-        format!(
-            "{}: cannot list query packs: {e}; fix: pass --queries DIR",
-            dir.display()
-        )
+    let rd = std::fs::read_dir(dir).map_err(|source| SourceError::Folder {
+        dir: dir.to_path_buf(),
+        source,
     })?;
     let mut files: Vec<PathBuf> = rd
         .filter_map(Result::ok)
@@ -197,7 +216,7 @@ fn load_file(
     path: &Path,
     overridden: Option<&Arc<Toolset>>,
     toolsets: &mut HashMap<String, Arc<Toolset>>,
-) -> Result<Suite, String> {
+) -> Result<Suite, PackError> {
     let (pack, toolset) = LoadedPack::from_file_with_toolset(path, |pack| {
         if let Some(t) = overridden {
             return Ok(Arc::clone(t));
@@ -206,11 +225,10 @@ fn load_file(
         if let Some(t) = toolsets.get(&spec) {
             return Ok(Arc::clone(t));
         }
-        let t = Arc::new(Toolset::open(&spec).map_err(|e| e.to_string())?);
+        let t = Arc::new(Toolset::open(&spec)?);
         toolsets.insert(spec, Arc::clone(&t));
-        Ok(t)
-    })
-    .map_err(|e| e.to_string())?;
+        Ok::<_, SchemaError>(t)
+    })?;
     Ok(Suite::new(pack, toolset))
 }
 

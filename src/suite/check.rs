@@ -27,7 +27,9 @@ fn valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c))
 }
 
-pub fn structure(pack: &Pack) -> Vec<Found> {
+/// Works on any form of `expect` (the loader runs it before expectations
+/// are parsed, so a pack's problems are reported together).
+pub fn structure<E>(pack: &Pack<E>) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     let meta = &pack.pack;
     let mut push = |p: Vec<Seg>, m: String, f: &str| out.push((p, m, f.to_string()));

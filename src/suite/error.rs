@@ -22,20 +22,29 @@ pub struct Problem {
     pub fix: String,
 }
 
-impl Problem {
-    /// Splits "what; fix: how" messages (as the expectation parser writes them).
-    pub fn from_message(location: Location, text: &str) -> Self {
-        match text.split_once("; fix: ") {
-            Some((message, fix)) => Self {
-                location,
-                message: message.to_string(),
-                fix: fix.to_string(),
-            },
-            None => Self {
-                location,
-                message: text.to_string(),
-                fix: "see docs/query-packs.md for the pack format".to_string(),
-            },
+/// What is wrong with one `expect` value, as the expectation parser finds
+/// it: the key path inside the query (`expect.args.path.regex`), what is
+/// wrong (a sentence naming that key) and how to fix it, kept apart so the
+/// pack loader needs no string splitting. Shown as `message; fix: fix`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}; fix: {fix}")]
+pub struct ExpectError {
+    /// Key path inside the query, e.g. `expect.tool[1].name`.
+    pub path: String,
+    pub message: String,
+    pub fix: String,
+}
+
+impl ExpectError {
+    pub(crate) fn new(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+            fix: fix.into(),
         }
     }
 }

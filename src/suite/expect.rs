@@ -5,6 +5,7 @@
 //! set of rules and one set of error messages; the TOML front end adds the
 //! line of the offending `expect` value to whatever message this module gives.
 
+use super::error::ExpectError;
 use regex::Regex;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -120,25 +121,29 @@ impl Expect {
 
     /// Builds an expectation from its JSON form; errors name the key inside
     /// `expect` and say how to fix it.
-    pub fn from_value(v: &Value) -> Result<Self, String> {
+    pub fn from_value(v: &Value) -> Result<Self, ExpectError> {
+        const FORMS: &str = "use \"direct\", \"any_tool\", \"ask\" or a table { tool = \"NAME\" }";
         match v {
             Value::String(s) => match s.as_str() {
                 "direct" => Ok(Self::Direct),
                 "any_tool" => Ok(Self::AnyTool),
                 "ask" => Ok(Self::Ask),
-                "tool" => Err("expect = \"tool\" does not say which tool; fix: write \
-                     expect = { tool = \"NAME\" } (or a list of names), or \"any_tool\""
-                    .into()),
-                other => Err(format!(
-                    "expect = {other:?} is not an expectation; fix: use \"direct\", \
-                     \"any_tool\", \"ask\" or a table {{ tool = \"NAME\" }}"
+                "tool" => Err(ExpectError::new(
+                    "expect",
+                    "expect = \"tool\" does not say which tool",
+                    "write expect = { tool = \"NAME\" } (or a list of names), or \"any_tool\"",
+                )),
+                other => Err(ExpectError::new(
+                    "expect",
+                    format!("expect = {other:?} is not an expectation"),
+                    FORMS,
                 )),
             },
             Value::Object(map) => ToolExpect::from_map(map).map(Self::Tool),
-            other => Err(format!(
-                "expect is a {}; fix: use \"direct\", \"any_tool\", \"ask\" or a table \
-                 {{ tool = \"NAME\" }}",
-                type_name(other)
+            other => Err(ExpectError::new(
+                "expect",
+                format!("expect is a {}", type_name(other)),
+                FORMS,
             )),
         }
     }
@@ -174,39 +179,46 @@ impl Expect {
 }
 
 impl ToolExpect {
-    fn from_map(map: &Map<String, Value>) -> Result<Self, String> {
+    fn from_map(map: &Map<String, Value>) -> Result<Self, ExpectError> {
         for key in map.keys() {
             if !["tool", "match", "args"].contains(&key.as_str()) {
-                return Err(format!(
-                    "expect has an unknown key `{key}`; fix: an expectation table takes \
-                     only `tool`, `match` and `args` (or write expect = \"direct\" / \
-                     \"any_tool\" / \"ask\")"
+                return Err(ExpectError::new(
+                    format!("expect.{key}"),
+                    format!("expect has an unknown key `{key}`"),
+                    "an expectation table takes only `tool`, `match` and `args` (or write \
+                     expect = \"direct\" / \"any_tool\" / \"ask\")",
                 ));
             }
         }
-        let tool = map.get("tool").ok_or(
-            "expect table has no `tool` key; fix: add tool = \"NAME\" (or a list), or use \
-             expect = \"direct\" / \"any_tool\" / \"ask\"",
-        )?;
+        let tool = map.get("tool").ok_or_else(|| {
+            ExpectError::new(
+                "expect",
+                "expect table has no `tool` key",
+                "add tool = \"NAME\" (or a list), or use expect = \"direct\" / \"any_tool\" / \
+                 \"ask\"",
+            )
+        })?;
         let mode = match map.get("match") {
             None => MatchMode::Any,
             Some(Value::String(s)) if s == "any" => MatchMode::Any,
             Some(Value::String(s)) if s == "all" => MatchMode::All,
             Some(other) => {
-                return Err(format!(
-                    "expect.match is {other}; fix: use \"any\" (one listed tool suffices) \
-                     or \"all\" (every listed tool must be called)"
+                return Err(ExpectError::new(
+                    "expect.match",
+                    format!("expect.match is {other}"),
+                    "use \"any\" (one listed tool suffices) or \"all\" (every listed tool \
+                     must be called)",
                 ))
             }
         };
         let mut tools = match tool {
             Value::String(name) => vec![ExpectedTool::named(name, "expect.tool")?],
             Value::Array(items) if items.is_empty() => {
-                return Err(
-                    "expect.tool is an empty list; fix: name at least one tool, or \
-                            use expect = \"any_tool\""
-                        .into(),
-                )
+                return Err(ExpectError::new(
+                    "expect.tool",
+                    "expect.tool is an empty list",
+                    "name at least one tool, or use expect = \"any_tool\"",
+                ))
             }
             Value::Array(items) => items
                 .iter()
@@ -214,35 +226,37 @@ impl ToolExpect {
                 .map(|(i, item)| ExpectedTool::from_value(item, &format!("expect.tool[{i}]")))
                 .collect::<Result<Vec<_>, _>>()?,
             other => {
-                return Err(format!(
-                    "expect.tool is a {}; fix: a tool name, a list of names, or a list of \
-                     tables {{ name = \"NAME\", args = {{ … }} }}",
-                    type_name(other)
+                return Err(ExpectError::new(
+                    "expect.tool",
+                    format!("expect.tool is a {}", type_name(other)),
+                    "a tool name, a list of names, or a list of tables \
+                     { name = \"NAME\", args = { … } }",
                 ))
             }
         };
         if let Some(args) = map.get("args") {
             if tools.len() != 1 {
-                return Err(
-                    "expect.args is ambiguous with several tools; fix: give each \
-                            tool its own args: tool = [{ name = \"A\", args = { … } }, …]"
-                        .into(),
-                );
+                return Err(ExpectError::new(
+                    "expect.args",
+                    "expect.args is ambiguous with several tools",
+                    "give each tool its own args: tool = [{ name = \"A\", args = { … } }, …]",
+                ));
             }
             if !tools[0].args.is_empty() {
-                return Err(
-                    "arguments are expected twice (expect.args and expect.tool[0].args); \
-                     fix: keep one of them"
-                        .into(),
-                );
+                return Err(ExpectError::new(
+                    "expect.args",
+                    "arguments are expected twice (expect.args and expect.tool[0].args)",
+                    "keep one of them",
+                ));
             }
             tools[0].args = parse_args(args, "expect.args")?;
         }
         for (i, t) in tools.iter().enumerate() {
             if tools[..i].iter().any(|o| o.name == t.name) {
-                return Err(format!(
-                    "expect.tool names `{}` twice; fix: list each tool once",
-                    t.name
+                return Err(ExpectError::new(
+                    "expect.tool",
+                    format!("expect.tool names `{}` twice", t.name),
+                    "list each tool once",
                 ));
             }
         }
@@ -251,10 +265,12 @@ impl ToolExpect {
 }
 
 impl ExpectedTool {
-    fn named(name: &str, at: &str) -> Result<Self, String> {
+    fn named(name: &str, at: &str) -> Result<Self, ExpectError> {
         if name.trim().is_empty() {
-            return Err(format!(
-                "{at} is an empty tool name; fix: name a tool of the toolset"
+            return Err(ExpectError::new(
+                at,
+                format!("{at} is an empty tool name"),
+                "name a tool of the toolset",
             ));
         }
         Ok(Self {
@@ -263,27 +279,35 @@ impl ExpectedTool {
         })
     }
 
-    fn from_value(v: &Value, at: &str) -> Result<Self, String> {
+    fn from_value(v: &Value, at: &str) -> Result<Self, ExpectError> {
         match v {
             Value::String(name) => Self::named(name, at),
             Value::Object(m) => {
                 for key in m.keys() {
                     if key != "name" && key != "args" {
-                        return Err(format!(
-                            "{at} has an unknown key `{key}`; fix: a tool entry takes only \
-                             `name` and `args`"
+                        return Err(ExpectError::new(
+                            format!("{at}.{key}"),
+                            format!("{at} has an unknown key `{key}`"),
+                            "a tool entry takes only `name` and `args`",
                         ));
                     }
                 }
                 let name = match m.get("name") {
                     Some(Value::String(s)) => s,
                     Some(other) => {
-                        return Err(format!(
-                            "{at}.name is a {}; fix: write the tool name as a string",
-                            type_name(other)
+                        return Err(ExpectError::new(
+                            format!("{at}.name"),
+                            format!("{at}.name is a {}", type_name(other)),
+                            "write the tool name as a string",
                         ))
                     }
-                    None => return Err(format!("{at} has no `name`; fix: add name = \"TOOL\"")),
+                    None => {
+                        return Err(ExpectError::new(
+                            at,
+                            format!("{at} has no `name`"),
+                            "add name = \"TOOL\"",
+                        ))
+                    }
                 };
                 let mut tool = Self::named(name, &format!("{at}.name"))?;
                 if let Some(args) = m.get("args") {
@@ -291,20 +315,21 @@ impl ExpectedTool {
                 }
                 Ok(tool)
             }
-            other => Err(format!(
-                "{at} is a {}; fix: a tool name or a table {{ name = \"NAME\", args = {{ … }} }}",
-                type_name(other)
+            other => Err(ExpectError::new(
+                at,
+                format!("{at} is a {}", type_name(other)),
+                "a tool name or a table { name = \"NAME\", args = { … } }",
             )),
         }
     }
 }
 
-fn parse_args(v: &Value, at: &str) -> Result<Vec<(String, ArgExpect)>, String> {
+fn parse_args(v: &Value, at: &str) -> Result<Vec<(String, ArgExpect)>, ExpectError> {
     let Value::Object(m) = v else {
-        return Err(format!(
-            "{at} is a {}; fix: a table mapping argument names to expectations, e.g. \
-             args = {{ path = \"src/a.py\" }}",
-            type_name(v)
+        return Err(ExpectError::new(
+            at,
+            format!("{at} is a {}", type_name(v)),
+            "a table mapping argument names to expectations, e.g. args = { path = \"src/a.py\" }",
         ));
     };
     m.iter()
@@ -316,44 +341,52 @@ impl ArgExpect {
     const FORMS: &'static str = "a value (exact match), or a table with one of \
          equals = V, one_of = [V, …], regex = \"PATTERN\", present = true|false";
 
-    fn from_value(v: &Value, at: &str) -> Result<Self, String> {
+    fn from_value(v: &Value, at: &str) -> Result<Self, ExpectError> {
         let Value::Object(m) = v else {
             return Ok(Self::Equals(v.clone()));
         };
-        if m.len() != 1 {
-            return Err(format!(
-                "{at} is a table with {} keys; fix: use {}",
-                m.len(),
-                Self::FORMS
+        let Some((key, val)) = m.iter().next().filter(|_| m.len() == 1) else {
+            return Err(ExpectError::new(
+                at,
+                format!("{at} is a table with {} keys", m.len()),
+                format!("use {}", Self::FORMS),
             ));
-        }
-        let (key, val) = m.iter().next().expect("one entry checked above");
+        };
+        let sub = |k: &str| format!("{at}.{k}");
         match (key.as_str(), val) {
             ("equals", v) => Ok(Self::Equals(v.clone())),
             ("one_of", Value::Array(items)) if !items.is_empty() => Ok(Self::OneOf(items.clone())),
-            ("one_of", _) => Err(format!(
-                "{at}.one_of must be a non-empty list; fix: one_of = [\"a\", \"b\"]"
+            ("one_of", _) => Err(ExpectError::new(
+                sub("one_of"),
+                format!("{at}.one_of must be a non-empty list"),
+                "one_of = [\"a\", \"b\"]",
             )),
             ("regex", Value::String(p)) => Regex::new(p).map(Self::Regex).map_err(|e| {
                 let first = e.to_string().lines().last().unwrap_or_default().to_string();
-                format!(
-                    "{at}.regex {p:?} is not a valid regular expression ({}); fix: correct \
-                     the pattern (Rust regex syntax; escape literal dots as \\\\.)",
-                    first.trim()
+                ExpectError::new(
+                    sub("regex"),
+                    format!(
+                        "{at}.regex {p:?} is not a valid regular expression ({})",
+                        first.trim()
+                    ),
+                    "correct the pattern (Rust regex syntax; escape literal dots as \\\\.)",
                 )
             }),
-            ("regex", other) => Err(format!(
-                "{at}.regex is a {}; fix: write the pattern as a string",
-                type_name(other)
+            ("regex", other) => Err(ExpectError::new(
+                sub("regex"),
+                format!("{at}.regex is a {}", type_name(other)),
+                "write the pattern as a string",
             )),
             ("present", Value::Bool(b)) => Ok(Self::Present(*b)),
-            ("present", other) => Err(format!(
-                "{at}.present is {other}; fix: present = true (must be given) or false (must \
-                 be omitted)"
+            ("present", other) => Err(ExpectError::new(
+                sub("present"),
+                format!("{at}.present is {other}"),
+                "present = true (must be given) or false (must be omitted)",
             )),
-            (other, _) => Err(format!(
-                "{at} has an unknown matcher `{other}`; fix: use {}",
-                Self::FORMS
+            (other, _) => Err(ExpectError::new(
+                sub(other),
+                format!("{at} has an unknown matcher `{other}`"),
+                format!("use {}", Self::FORMS),
             )),
         }
     }
@@ -503,16 +536,27 @@ mod tests {
     #[test]
     fn bad_forms_say_how_to_fix() {
         let err = Expect::from_value(&json!("tool")).unwrap_err();
-        assert!(err.contains("does not say which tool"), "{err}");
+        assert!(err.message.contains("does not say which tool"), "{err}");
+        assert!(err.fix.starts_with("write expect = { tool"), "{err}");
+        assert_eq!(err.path, "expect");
         let err = Expect::from_value(&json!({"tool": ["a", "b"], "args": {"x": 1}})).unwrap_err();
-        assert!(err.contains("give each tool its own args"), "{err}");
+        assert!(err.fix.contains("give each tool its own args"), "{err}");
         let err =
             Expect::from_value(&json!({"tool": "a", "args": {"x": {"regex": "("}}})).unwrap_err();
-        assert!(err.contains("expect.args.x.regex"), "{err}");
+        assert!(err.message.contains("expect.args.x.regex"), "{err}");
+        assert_eq!(err.path, "expect.args.x.regex");
         let err = Expect::from_value(&json!({"tool": "a", "mach": "any"})).unwrap_err();
-        assert!(err.contains("unknown key `mach`"), "{err}");
+        assert!(err.message.contains("unknown key `mach`"), "{err}");
+        assert_eq!(err.path, "expect.mach");
         let err = Expect::from_value(&json!({"tool": ["a", "a"]})).unwrap_err();
-        assert!(err.contains("names `a` twice"), "{err}");
+        assert!(err.message.contains("names `a` twice"), "{err}");
+        let err = Expect::from_value(&json!({"tool": [{"name": 3}]})).unwrap_err();
+        assert_eq!(err.path, "expect.tool[0].name");
+        // Shown as one line, as serde (results documents) reports it.
+        assert_eq!(
+            err.to_string(),
+            "expect.tool[0].name is a number; fix: write the tool name as a string"
+        );
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! Both feed the same serde model and the same checks.
 
 use super::check;
-use super::error::{Location, PackError, Problem};
+use super::error::{ExpectError, Location, PackError, Problem};
+use super::expect::Expect;
 use super::pack::Pack;
 use super::ToolCatalog;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
@@ -67,12 +69,13 @@ impl LoadedPack {
     }
 
     /// Reads a pack file, resolves its toolset with `resolve` (given the
-    /// parsed pack, returns the toolset or why it cannot be had) and checks
-    /// everything — structure, the toolset itself, expectations against it —
-    /// reporting all problems of the pack at once.
-    pub fn from_file_with_toolset<T: ToolCatalog>(
+    /// parsed pack, returns the toolset or the error of why it cannot be
+    /// had, shown after the toolset's name) and checks everything —
+    /// structure, the toolset itself, expectations against it — reporting
+    /// all problems of the pack at once.
+    pub fn from_file_with_toolset<T: ToolCatalog, E: std::error::Error>(
         path: &Path,
-        resolve: impl FnOnce(&LoadedPack) -> Result<T, String>,
+        resolve: impl FnOnce(&LoadedPack) -> Result<T, E>,
     ) -> Result<(Self, T), PackError> {
         let (mut loaded, mut problems) = Self::read_file(path)?;
         let toolset = if loaded.pack.pack.toolset.trim().is_empty() {
@@ -112,21 +115,27 @@ impl LoadedPack {
             path: origin.clone(),
             source,
         })?;
-        let mut loaded = Self::deserialize(text, format, origin)?;
+        let (mut loaded, problems) = Self::deserialize(text, format, origin)?;
         loaded.base_dir = path.parent().map(Path::to_path_buf);
-        let problems = check::structure(&loaded.pack);
         Ok((loaded, problems))
     }
 
     fn parse(text: String, format: Format, origin: String) -> Result<Self, PackError> {
-        let loaded = Self::deserialize(text, format, origin)?;
-        let problems = check::structure(&loaded.pack);
+        let (loaded, problems) = Self::deserialize(text, format, origin)?;
         loaded.fail_if_any(problems)?;
         Ok(loaded)
     }
 
-    fn deserialize(text: String, format: Format, origin: String) -> Result<Self, PackError> {
-        let pack: Pack = match format {
+    /// Reads the pack with each `expect` as raw JSON, then parses the
+    /// expectations. Returns the pack and its structural problems; when an
+    /// expectation is wrong, fails at once with every wrong expectation and
+    /// every structural problem (the toolset is not needed to find them).
+    fn deserialize(
+        text: String,
+        format: Format,
+        origin: String,
+    ) -> Result<(Self, Vec<check::Found>), PackError> {
+        let raw: Pack<Value> = match format {
             Format::Toml => toml::from_str(&text).map_err(|e| {
                 let location = e
                     .span()
@@ -146,13 +155,31 @@ impl LoadedPack {
                 invalid(&origin, vec![deser_problem(location, &msg)])
             })?,
         };
-        Ok(Self {
-            pack,
-            origin,
-            base_dir: None,
-            format,
-            text,
-        })
+        let structure = check::structure(&raw);
+        match parse_expectations(raw) {
+            Ok(pack) => Ok((
+                Self {
+                    pack,
+                    origin,
+                    base_dir: None,
+                    format,
+                    text,
+                },
+                structure,
+            )),
+            Err(wrong) => {
+                let problems = wrong
+                    .into_iter()
+                    .map(|(query, e)| Problem {
+                        location: locate_expect(format, &text, query),
+                        message: e.message,
+                        fix: e.fix,
+                    })
+                    .chain(structure.into_iter().map(|f| problem(format, &text, f)))
+                    .collect();
+                Err(invalid_in_file_order(&origin, problems))
+            }
+        }
     }
 
     /// Checks the expectations against the toolset: tool names and
@@ -165,36 +192,80 @@ impl LoadedPack {
         if problems.is_empty() {
             return Ok(());
         }
-        let mut problems: Vec<Problem> = problems
+        let problems = problems
             .into_iter()
-            .map(|(path, message, fix)| Problem {
-                location: self.locate(&path),
-                message,
-                fix,
-            })
+            .map(|f| problem(self.format, &self.text, f))
             .collect();
-        // File order: an author fixes a pack top to bottom.
-        problems.sort_by_key(|p| (p.location.line, p.location.column));
-        Err(invalid(&self.origin, problems))
+        Err(invalid_in_file_order(&self.origin, problems))
     }
+}
 
-    /// Line and column of the deepest part of `path` present in the source.
-    fn locate(&self, path: &[Seg]) -> Location {
-        let mut loc = Location {
-            path: render_path(path),
-            ..Location::default()
-        };
-        if self.format == Format::Toml {
-            if let Ok(doc) = DeTable::parse(&self.text) {
-                if let Some(offset) = toml_offset(doc.get_ref(), path) {
-                    let lc = line_col(&self.text, offset);
-                    loc.line = lc.line;
-                    loc.column = lc.column;
-                }
+/// Parses every query's `expect`; on failure, every expectation that is
+/// wrong, by query index.
+fn parse_expectations(raw: Pack<Value>) -> Result<Pack, Vec<(usize, ExpectError)>> {
+    let mut queries = Vec::with_capacity(raw.queries.len());
+    let mut wrong = Vec::new();
+    for (i, q) in raw.queries.into_iter().enumerate() {
+        match Expect::from_value(&q.expect) {
+            Ok(expect) => queries.push(q.with_expect(expect)),
+            Err(e) => wrong.push((i, e)),
+        }
+    }
+    if wrong.is_empty() {
+        Ok(Pack {
+            pack: raw.pack,
+            queries,
+        })
+    } else {
+        Err(wrong)
+    }
+}
+
+fn problem(format: Format, text: &str, (path, message, fix): check::Found) -> Problem {
+    Problem {
+        location: locate(format, text, &path),
+        message,
+        fix,
+    }
+}
+
+/// Line and column of the deepest part of `path` present in the source.
+fn locate(format: Format, text: &str, path: &[Seg]) -> Location {
+    let mut loc = Location {
+        path: render_path(path),
+        ..Location::default()
+    };
+    if format == Format::Toml {
+        if let Ok(doc) = DeTable::parse(text) {
+            if let Some(offset) = toml_offset(doc.get_ref(), path) {
+                let lc = line_col(text, offset);
+                loc.line = lc.line;
+                loc.column = lc.column;
             }
         }
-        loc
     }
+    loc
+}
+
+/// Where an expectation problem is shown. TOML: the line and column of the
+/// query's `expect` value, no key path (the message names the key inside
+/// `expect`). JSON (no positions once parsed): the query's key path.
+fn locate_expect(format: Format, text: &str, query: usize) -> Location {
+    let path = [Seg::Key("query".into()), Seg::Index(query)];
+    let at_expect = [path[0].clone(), path[1].clone(), Seg::Key("expect".into())];
+    let mut loc = locate(format, text, &at_expect);
+    if loc.line.is_some() {
+        loc.path.clear();
+    } else {
+        loc.path = render_path(&path);
+    }
+    loc
+}
+
+fn invalid_in_file_order(origin: &str, mut problems: Vec<Problem>) -> PackError {
+    // File order: an author fixes a pack top to bottom.
+    problems.sort_by_key(|p| (p.location.line, p.location.column));
+    invalid(origin, problems)
 }
 
 fn invalid(origin: &str, problems: Vec<Problem>) -> PackError {
@@ -207,9 +278,6 @@ fn invalid(origin: &str, problems: Vec<Problem>) -> PackError {
 /// Turns serde's messages into a problem with a fix for the common cases.
 fn deser_problem(location: Location, message: &str) -> Problem {
     let message = message.trim();
-    if message.contains("; fix: ") {
-        return Problem::from_message(location, message);
-    }
     let fix = if message.starts_with("unknown field") {
         "remove the key or correct its spelling (the message lists the keys allowed here)".into()
     } else if let Some(field) = message

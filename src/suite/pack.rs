@@ -5,12 +5,17 @@ use super::expect::Expect;
 use serde::{Deserialize, Serialize};
 
 /// A query pack: metadata, defaults and the queries.
+///
+/// `E` is the form of each query's `expect`: [`Expect`] once loaded; the
+/// loader first reads it as raw JSON (`Pack<serde_json::Value>`) so the
+/// expectation parser's problems stay typed (message, fix, key path) rather
+/// than travelling through serde as text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Pack {
+pub struct Pack<E = Expect> {
     pub pack: PackMeta,
-    #[serde(rename = "query", default)]
-    pub queries: Vec<Query>,
+    #[serde(rename = "query", default = "Vec::new")]
+    pub queries: Vec<Query<E>>,
 }
 
 /// `[pack]`: identity, toolset and defaults shared by every query.
@@ -67,7 +72,7 @@ impl Default for Generation {
 /// `[[query]]`: one prompt and what it expects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Query {
+pub struct Query<E = Expect> {
     pub id: String,
     /// The user turn (the pack's system prompt goes before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,7 +83,7 @@ pub struct Query {
     /// Overrides the pack's system prompt for this query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    pub expect: Expect,
+    pub expect: E,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Free text for pack authors (why this query, where it came from).
@@ -104,7 +109,20 @@ pub enum Role {
     Tool,
 }
 
-impl Query {
+impl<E> Query<E> {
+    /// The same query with its expectation in another form.
+    pub(crate) fn with_expect<F>(self, expect: F) -> Query<F> {
+        Query {
+            id: self.id,
+            user: self.user,
+            messages: self.messages,
+            system_prompt: self.system_prompt,
+            expect,
+            tags: self.tags,
+            note: self.note,
+        }
+    }
+
     /// The conversation the model sees: system prompt (query's, else the
     /// pack's, unless the messages bring one) then the user turn or messages.
     pub fn conversation(&self, pack_system: Option<&str>) -> Vec<Message> {
