@@ -36,6 +36,7 @@ mod run_backend;
 mod run_replay;
 mod run_shipped_packs;
 mod score_failures;
+mod score_matching;
 mod score_metrics;
 mod score_query;
 mod suite_load;

@@ -29,8 +29,11 @@ pub enum Failure {
     WrongValue,
     /// Arguments that could not be read at all.
     UnreadableArguments,
-    /// Some of the expected calls are missing.
+    /// Too few or too many calls (some expected calls missing, or more
+    /// calls than `calls` allows).
     WrongCallCount,
+    /// The expected calls, not in the listed order (`order = "given"`).
+    WrongOrder,
     /// A call was needed; the model promised one in prose and made none.
     Promise,
     /// A clarifying question was needed; the answer asks none.
@@ -42,7 +45,7 @@ pub enum Failure {
 }
 
 impl Failure {
-    pub const ALL: [Failure; 15] = [
+    pub const ALL: [Failure; 16] = [
         Self::NoCall,
         Self::UnwantedCall,
         Self::UnparseableCall,
@@ -54,6 +57,7 @@ impl Failure {
         Self::WrongValue,
         Self::UnreadableArguments,
         Self::WrongCallCount,
+        Self::WrongOrder,
         Self::Promise,
         Self::NoQuestion,
         Self::NoCompletion,
@@ -73,6 +77,7 @@ impl Failure {
             Self::WrongValue => "wrong_value",
             Self::UnreadableArguments => "unreadable_arguments",
             Self::WrongCallCount => "wrong_call_count",
+            Self::WrongOrder => "wrong_order",
             Self::Promise => "promise",
             Self::NoQuestion => "no_question",
             Self::NoCompletion => "no_completion",
@@ -93,7 +98,8 @@ impl Failure {
             Self::WrongType => "an argument of the wrong type",
             Self::WrongValue => "an argument with the wrong value",
             Self::UnreadableArguments => "arguments that cannot be read",
-            Self::WrongCallCount => "expected calls missing",
+            Self::WrongCallCount => "too few or too many calls",
+            Self::WrongOrder => "the expected calls in another order",
             Self::Promise => "promised a tool action without a call",
             Self::NoQuestion => "expected a clarifying question",
             Self::NoCompletion => "no completion",

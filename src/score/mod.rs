@@ -5,6 +5,7 @@
 mod confusion;
 mod custom;
 mod failure;
+mod matching;
 mod metrics;
 mod profiles;
 mod query;

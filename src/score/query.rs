@@ -3,9 +3,10 @@
 //! answer").
 
 use super::failure::Failure;
+use super::matching;
 use crate::parse::{Call, Verdict, VerdictKind};
 use crate::schema::Fault;
-use crate::suite::{ArgExpect, Expect, ExpectKind, MatchMode, ToolExpect};
+use crate::suite::{ArgExpect, Expect, ExpectKind, ExpectedTool, MatchMode, Order, ToolExpect};
 use serde::{Deserialize, Serialize};
 
 /// What the model did, as the confusion matrix's columns see it.
@@ -281,49 +282,27 @@ struct ToolMatch {
     failure: Option<Failure>,
 }
 
-/// Matches calls to the expected tools. A tool is satisfied by any one of
-/// its calls that is valid and meets every argument expectation; calls to
-/// other tools are allowed but named in the reason.
+/// Matches calls to the expected calls. Each expected entry needs its own
+/// actual call (one-to-one, in any order or in the listed order) that is
+/// valid and meets every argument expectation; with `calls`, the number of
+/// calls must be right too. Calls to other tools are otherwise allowed but
+/// named in the reason.
 fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
-    // For each expected tool: None = not called, Some(Ok) = satisfied,
-    // Some(Err(why, class)) = called, but no call of it passed.
-    let results: Vec<Option<Result<(), (String, Failure)>>> = t
+    // For each (entry, call): None = another tool, Some(Ok) = fits,
+    // Some(Err(why, class)) = the entry's tool, but it does not fit.
+    let grid: Vec<Vec<Option<Fit>>> = t
         .tools
         .iter()
-        .map(|tool| {
-            let mut first_failure = None;
-            for c in calls.iter().filter(|c| c.name == tool.name) {
-                let failure = if !c.valid {
-                    Some((invalid_reason(c), call_failure(c)))
-                } else {
-                    let mut class = None;
-                    let misses: Vec<String> = tool
-                        .args
-                        .iter()
-                        .filter_map(|(name, exp)| {
-                            let actual = c.arguments.get(name);
-                            let why = exp.check(name, actual).err()?;
-                            class.get_or_insert(expectation_failure(exp, actual.is_some()));
-                            Some(why)
-                        })
-                        .collect();
-                    class.map(|class| {
-                        (
-                            format!("called {} but {}", c.name, misses.join("; ")),
-                            class,
-                        )
-                    })
-                };
-                match failure {
-                    None => return Some(Ok(())),
-                    Some(f) => {
-                        first_failure.get_or_insert(f);
-                    }
-                }
-            }
-            first_failure.map(Err)
-        })
+        .map(|e| calls.iter().map(|c| fit(e, c)).collect())
         .collect();
+    let (n, m) = (t.tools.len(), calls.len());
+    let same_name = |i: usize, j: usize| grid[i][j].is_some();
+    let fits = |i: usize, j: usize| matches!(grid[i][j], Some(Ok(())));
+    let by_name = matching::any_order(n, m, &same_name);
+    let assigned = match t.order {
+        Order::Any => matching::any_order(n, m, &fits),
+        Order::Given => matching::in_order(n, m, &fits),
+    };
     let extra: Vec<&str> = calls
         .iter()
         .map(|c| c.name.as_str())
@@ -335,20 +314,19 @@ fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
         format!(" (also called {})", extra.join(", "))
     };
     let expected = describe_tools(t);
-    let called_any = results.iter().any(Option::is_some);
-    let called_all = results.iter().all(Option::is_some);
+    let named = by_name.iter().filter(|a| a.is_some()).count();
     let names_ok = match t.mode {
-        MatchMode::Any => called_any,
-        MatchMode::All => called_all,
+        MatchMode::Any => named > 0,
+        MatchMode::All => named == n,
     };
     if !names_ok {
         let reason = match t.mode {
-            MatchMode::All if called_any => {
+            MatchMode::All if named > 0 => {
                 let missing: Vec<&str> = t
                     .tools
                     .iter()
-                    .zip(&results)
-                    .filter(|(_, r)| r.is_none())
+                    .zip(&by_name)
+                    .filter(|(_, a)| a.is_none())
                     .map(|(t, _)| t.name.as_str())
                     .collect();
                 format!(
@@ -359,7 +337,7 @@ fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
             }
             _ => format!("expected {expected}; called {}", names_of(calls)),
         };
-        let failure = if t.mode == MatchMode::All && called_any {
+        let failure = if t.mode == MatchMode::All && named > 0 {
             Failure::WrongCallCount
         } else if calls.iter().any(|c| c.fault == Some(Fault::UnknownTool)) {
             Failure::UnknownTool
@@ -373,54 +351,135 @@ fn match_tools(t: &ToolExpect, calls: &[Call]) -> ToolMatch {
             failure: Some(failure),
         };
     }
-    let satisfied = |r: &Option<Result<(), (String, Failure)>>| matches!(r, Some(Ok(())));
-    let strict = match t.mode {
-        MatchMode::Any => results.iter().any(satisfied),
-        MatchMode::All => results.iter().all(satisfied),
+    let matched = assigned.iter().filter(|a| a.is_some()).count();
+    let strict_match = match t.mode {
+        MatchMode::Any => matched > 0,
+        MatchMode::All => matched == n,
     };
-    let reason = if strict {
-        let ok: Vec<&str> = t
-            .tools
-            .iter()
-            .zip(&results)
-            .filter(|(_, r)| satisfied(r))
-            .map(|(t, _)| t.name.as_str())
+    if !strict_match {
+        // In the given order, the calls may all fit but come in another.
+        let unordered = matching::any_order(n, m, &fits);
+        if t.order == Order::Given && unordered.iter().all(Option::is_some) {
+            return ToolMatch {
+                names_ok,
+                strict: false,
+                reason: format!(
+                    "expected {expected} in the listed order; called {}",
+                    names_of(calls)
+                ),
+                failure: Some(Failure::WrongOrder),
+            };
+        }
+        // Each unmatched entry's first failure, preferring calls no other
+        // entry took.
+        let taken: Vec<usize> = assigned.iter().flatten().copied().collect();
+        let why: Vec<(String, Failure)> = (0..n)
+            .filter(|&i| assigned[i].is_none())
+            .filter_map(|i| {
+                let failing = |j: &usize| grid[i][*j].as_ref().and_then(|r| r.as_ref().err());
+                (0..m)
+                    .filter(|j| !taken.contains(j))
+                    .find_map(|j| failing(&j))
+                    .or_else(|| (0..m).find_map(|j| failing(&j)))
+                    .cloned()
+                    .or_else(|| {
+                        // Every call of the tool fits another entry already.
+                        Some((
+                            format!(
+                                "called {} too few times (each expected call needs its own)",
+                                t.tools[i].name
+                            ),
+                            Failure::WrongCallCount,
+                        ))
+                    })
+            })
             .collect();
-        let has_arg_expectations = t.tools.iter().any(|t| !t.args.is_empty());
-        format!(
-            "called {} with valid arguments{}{extra_note}",
-            ok.join(", "),
-            if has_arg_expectations {
-                " meeting the argument expectations"
-            } else {
-                ""
+        let mut reasons: Vec<String> = Vec::new();
+        for (r, _) in &why {
+            if !reasons.contains(r) {
+                reasons.push(r.clone());
             }
-        )
-    } else {
-        let why: Vec<String> = results
-            .iter()
-            .filter_map(|r| r.as_ref().and_then(|r| r.as_ref().err()))
-            .map(|(why, _)| why.clone())
-            .collect();
-        format!("{}{extra_note}", why.join("; "))
-    };
-    let failure = (!strict).then(|| {
-        results
-            .iter()
-            .find_map(|r| r.as_ref().and_then(|r| r.as_ref().err()))
-            .map_or(Failure::WrongCallCount, |(_, class)| *class)
-    });
+        }
+        return ToolMatch {
+            names_ok,
+            strict: false,
+            reason: format!("{}{extra_note}", reasons.join("; ")),
+            failure: Some(why.first().map_or(Failure::WrongValue, |(_, f)| *f)),
+        };
+    }
+    if let Some(want) = t.required_calls() {
+        if m as u64 != want {
+            return ToolMatch {
+                names_ok,
+                strict: false,
+                reason: format!(
+                    "expected exactly {want} call(s); made {m} ({})",
+                    names_of(calls)
+                ),
+                failure: Some(Failure::WrongCallCount),
+            };
+        }
+    }
+    let mut ok: Vec<&str> = Vec::new();
+    for (e, a) in t.tools.iter().zip(&assigned) {
+        if a.is_some() && !ok.contains(&e.name.as_str()) {
+            ok.push(&e.name);
+        }
+    }
+    let has_arg_expectations = t.tools.iter().any(|t| !t.args.is_empty());
+    let reason = format!(
+        "called {} with valid arguments{}{extra_note}",
+        ok.join(", "),
+        if has_arg_expectations {
+            " meeting the argument expectations"
+        } else {
+            ""
+        }
+    );
     ToolMatch {
         names_ok,
-        strict,
+        strict: true,
         reason,
-        failure,
+        failure: None,
     }
+}
+
+/// One call against one expected entry: fits, or why not (and its class).
+type Fit = Result<(), (String, Failure)>;
+
+/// Whether one call fits one expected entry: `None` for a call to another
+/// tool, else `Ok` or why not (and its class).
+fn fit(e: &ExpectedTool, c: &Call) -> Option<Fit> {
+    if c.name != e.name {
+        return None;
+    }
+    if !c.valid {
+        return Some(Err((invalid_reason(c), call_failure(c))));
+    }
+    let mut class = None;
+    let misses: Vec<String> = e
+        .args
+        .iter()
+        .filter_map(|(name, exp)| {
+            let actual = c.arguments.get(name);
+            let why = exp.check(name, actual).err()?;
+            class.get_or_insert(expectation_failure(exp, actual.is_some()));
+            Some(why)
+        })
+        .collect();
+    Some(match class {
+        None => Ok(()),
+        Some(class) => Err((
+            format!("called {} but {}", c.name, misses.join("; ")),
+            class,
+        )),
+    })
 }
 
 /// The class of an argument expectation that was not met.
 fn expectation_failure(exp: &ArgExpect, given: bool) -> Failure {
     match (exp, given) {
+        (ArgExpect::Optional(_), false) => Failure::WrongValue,
         (_, false) => Failure::MissingArgument,
         (ArgExpect::Present(false), true) => Failure::UnknownArgument,
         (_, true) => Failure::WrongValue,

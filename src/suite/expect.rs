@@ -55,8 +55,47 @@ impl ExpectKind {
 /// Expected tool calls: one or more tools and how they must be matched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolExpect {
+    /// With `match = "all"` a tool may be listed several times: each entry
+    /// is one expected call, matched to its own actual call.
     pub tools: Vec<ExpectedTool>,
     pub mode: MatchMode,
+    pub calls: CallCount,
+    pub order: Order,
+}
+
+/// How many calls the completion may make in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CallCount {
+    /// Any number: calls to tools that were not expected are allowed.
+    #[default]
+    Any,
+    /// As many as the expectation lists (`match = "all"`), or one (`any`).
+    Exactly,
+    /// Exactly this many.
+    Number(u64),
+}
+
+/// Whether expected calls must come in the listed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// Matched one-to-one in any order.
+    #[default]
+    Any,
+    /// Matched in the listed order (other calls may come between).
+    Given,
+}
+
+impl ToolExpect {
+    /// The number of calls `calls` asks for, if it asks.
+    pub fn required_calls(&self) -> Option<u64> {
+        match (self.calls, self.mode) {
+            (CallCount::Any, _) => None,
+            (CallCount::Exactly, MatchMode::All) => Some(self.tools.len() as u64),
+            (CallCount::Exactly, MatchMode::Any) => Some(1),
+            (CallCount::Number(n), _) => Some(n),
+        }
+    }
 }
 
 /// `any`: one call to any listed tool suffices; `all`: every listed tool must be called.
@@ -87,6 +126,14 @@ pub enum ArgExpect {
     Regex(Regex),
     /// Present (`true`) or absent (`false`).
     Present(bool),
+    /// A string equal after BFCL's normalisation of both sides.
+    Normalized(String),
+    /// An array with one element per matcher, element i meeting matcher i.
+    Each(Vec<ArgExpect>),
+    /// An object whose every key meets its matcher; keys not listed fail.
+    Keys(Vec<(String, ArgExpect)>),
+    /// Absent, or meeting the matcher.
+    Optional(Box<ArgExpect>),
 }
 
 impl PartialEq for ArgExpect {
@@ -96,6 +143,10 @@ impl PartialEq for ArgExpect {
             (Self::OneOf(a), Self::OneOf(b)) => a == b,
             (Self::Regex(a), Self::Regex(b)) => a.as_str() == b.as_str(),
             (Self::Present(a), Self::Present(b)) => a == b,
+            (Self::Normalized(a), Self::Normalized(b)) => a == b,
+            (Self::Each(a), Self::Each(b)) => a == b,
+            (Self::Keys(a), Self::Keys(b)) => a == b,
+            (Self::Optional(a), Self::Optional(b)) => a == b,
             _ => false,
         }
     }
@@ -172,7 +223,16 @@ impl Expect {
                         Value::Object(m)
                     })
                     .collect();
-                json!({ "tool": tools, "match": t.mode })
+                let mut m = json!({ "tool": tools, "match": t.mode });
+                match t.calls {
+                    CallCount::Any => {}
+                    CallCount::Exactly => m["calls"] = json!("exactly"),
+                    CallCount::Number(n) => m["calls"] = json!(n),
+                }
+                if t.order == Order::Given {
+                    m["order"] = json!("given");
+                }
+                m
             }
         }
     }
@@ -181,12 +241,12 @@ impl Expect {
 impl ToolExpect {
     fn from_map(map: &Map<String, Value>) -> Result<Self, ExpectError> {
         for key in map.keys() {
-            if !["tool", "match", "args"].contains(&key.as_str()) {
+            if !["tool", "match", "args", "calls", "order"].contains(&key.as_str()) {
                 return Err(ExpectError::new(
                     format!("expect.{key}"),
                     format!("expect has an unknown key `{key}`"),
-                    "an expectation table takes only `tool`, `match` and `args` (or write \
-                     expect = \"direct\" / \"any_tool\" / \"ask\")",
+                    "an expectation table takes only `tool`, `match`, `args`, `calls` and \
+                     `order` (or write expect = \"direct\" / \"any_tool\" / \"ask\")",
                 ));
             }
         }
@@ -208,6 +268,35 @@ impl ToolExpect {
                     format!("expect.match is {other}"),
                     "use \"any\" (one listed tool suffices) or \"all\" (every listed tool \
                      must be called)",
+                ))
+            }
+        };
+        let calls = match map.get("calls") {
+            None => CallCount::Any,
+            Some(Value::String(s)) if s == "exactly" => CallCount::Exactly,
+            Some(Value::String(s)) if s == "any" => CallCount::Any,
+            Some(Value::Number(n)) if n.as_u64().is_some() => {
+                CallCount::Number(n.as_u64().unwrap_or_default())
+            }
+            Some(other) => {
+                return Err(ExpectError::new(
+                    "expect.calls",
+                    format!("expect.calls is {other}"),
+                    "use \"exactly\" (no calls beyond the expected ones), a number of calls, \
+                     or \"any\" (the default)",
+                ))
+            }
+        };
+        let order = match map.get("order") {
+            None => Order::Any,
+            Some(Value::String(s)) if s == "any" => Order::Any,
+            Some(Value::String(s)) if s == "given" => Order::Given,
+            Some(other) => {
+                return Err(ExpectError::new(
+                    "expect.order",
+                    format!("expect.order is {other}"),
+                    "use \"any\" (the default: matched in any order) or \"given\" (in the \
+                     listed order)",
                 ))
             }
         };
@@ -251,16 +340,47 @@ impl ToolExpect {
             }
             tools[0].args = parse_args(args, "expect.args")?;
         }
-        for (i, t) in tools.iter().enumerate() {
-            if tools[..i].iter().any(|o| o.name == t.name) {
+        // With `all`, a tool listed twice is two expected calls of it; with
+        // `any`, a repeat says nothing new and is likely a slip.
+        if mode == MatchMode::Any {
+            for (i, t) in tools.iter().enumerate() {
+                if tools[..i].iter().any(|o| o.name == t.name) {
+                    return Err(ExpectError::new(
+                        "expect.tool",
+                        format!("expect.tool names `{}` twice", t.name),
+                        "list each tool once, or use match = \"all\" to expect several \
+                         calls of it",
+                    ));
+                }
+            }
+        }
+        if order == Order::Given && mode == MatchMode::Any {
+            return Err(ExpectError::new(
+                "expect.order",
+                "expect.order = \"given\" with match = \"any\" orders nothing",
+                "use match = \"all\" with order = \"given\"",
+            ));
+        }
+        if let CallCount::Number(n) = calls {
+            let least = if mode == MatchMode::All {
+                tools.len() as u64
+            } else {
+                1
+            };
+            if n < least {
                 return Err(ExpectError::new(
-                    "expect.tool",
-                    format!("expect.tool names `{}` twice", t.name),
-                    "list each tool once",
+                    "expect.calls",
+                    format!("expect.calls = {n}, but {least} call(s) are expected"),
+                    format!("use calls = {least} or more, or \"exactly\""),
                 ));
             }
         }
-        Ok(Self { tools, mode })
+        Ok(Self {
+            tools,
+            mode,
+            calls,
+            order,
+        })
     }
 }
 
@@ -339,21 +459,57 @@ fn parse_args(v: &Value, at: &str) -> Result<Vec<(String, ArgExpect)>, ExpectErr
 
 impl ArgExpect {
     const FORMS: &'static str = "a value (exact match), or a table with one of \
-         equals = V, one_of = [V, …], regex = \"PATTERN\", present = true|false";
+         equals = V, one_of = [V, …], regex = \"PATTERN\", present = true|false, \
+         normalized = \"TEXT\", each = [M, …], keys = { K = M, … } (and optional = true \
+         beside it)";
 
     fn from_value(v: &Value, at: &str) -> Result<Self, ExpectError> {
         let Value::Object(m) = v else {
             return Ok(Self::Equals(v.clone()));
         };
-        let Some((key, val)) = m.iter().next().filter(|_| m.len() == 1) else {
-            return Err(ExpectError::new(
-                at,
-                format!("{at} is a table with {} keys", m.len()),
-                format!("use {}", Self::FORMS),
-            ));
+        let optional = match m.get("optional") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(ExpectError::new(
+                    format!("{at}.optional"),
+                    format!("{at}.optional is {other}"),
+                    "optional = true (may be absent; when given, must match) or leave it out",
+                ))
+            }
         };
+        let matchers: Vec<(&String, &Value)> = m.iter().filter(|(k, _)| *k != "optional").collect();
+        let [(key, val)] = matchers.as_slice() else {
+            let (message, fix) = if matchers.is_empty() {
+                (
+                    format!("{at} has `optional` but no matcher"),
+                    format!("put a matcher beside it: {}", Self::FORMS),
+                )
+            } else {
+                (
+                    format!("{at} is a table with {} matchers", matchers.len()),
+                    format!("use {}", Self::FORMS),
+                )
+            };
+            return Err(ExpectError::new(at, message, fix));
+        };
+        let inner = Self::matcher(key, val, at)?;
+        if !optional {
+            return Ok(inner);
+        }
+        if let Self::Present(_) = inner {
+            return Err(ExpectError::new(
+                format!("{at}.optional"),
+                format!("{at} combines present with optional"),
+                "use one: present = true|false, or a value matcher with optional = true",
+            ));
+        }
+        Ok(Self::Optional(Box::new(inner)))
+    }
+
+    fn matcher(key: &str, val: &Value, at: &str) -> Result<Self, ExpectError> {
         let sub = |k: &str| format!("{at}.{k}");
-        match (key.as_str(), val) {
+        match (key, val) {
             ("equals", v) => Ok(Self::Equals(v.clone())),
             ("one_of", Value::Array(items)) if !items.is_empty() => Ok(Self::OneOf(items.clone())),
             ("one_of", _) => Err(ExpectError::new(
@@ -383,6 +539,33 @@ impl ArgExpect {
                 format!("{at}.present is {other}"),
                 "present = true (must be given) or false (must be omitted)",
             )),
+            ("normalized", Value::String(s)) => Ok(Self::Normalized(s.clone())),
+            ("normalized", other) => Err(ExpectError::new(
+                sub("normalized"),
+                format!("{at}.normalized is a {}", type_name(other)),
+                "write the expected text as a string: normalized = \"Taylor Swift\"",
+            )),
+            ("each", Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Self::from_value(item, &format!("{at}.each[{i}]")))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Self::Each),
+            ("each", other) => Err(ExpectError::new(
+                sub("each"),
+                format!("{at}.each is a {}", type_name(other)),
+                "a list with one matcher (or value) per element: each = [1, { one_of = [2, 3] }]",
+            )),
+            ("keys", Value::Object(keys)) => keys
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), Self::from_value(v, &format!("{at}.keys.{k}"))?)))
+                .collect::<Result<Vec<_>, ExpectError>>()
+                .map(Self::Keys),
+            ("keys", other) => Err(ExpectError::new(
+                sub("keys"),
+                format!("{at}.keys is a {}", type_name(other)),
+                "a table with one matcher (or value) per key: keys = { lang = \"en\" }",
+            )),
             (other, _) => Err(ExpectError::new(
                 sub(other),
                 format!("{at} has an unknown matcher `{other}`"),
@@ -397,6 +580,22 @@ impl ArgExpect {
             Self::OneOf(v) => json!({ "one_of": v }),
             Self::Regex(r) => json!({ "regex": r.as_str() }),
             Self::Present(b) => json!({ "present": b }),
+            Self::Normalized(t) => json!({ "normalized": t }),
+            Self::Each(items) => {
+                json!({ "each": items.iter().map(Self::to_value).collect::<Vec<_>>() })
+            }
+            Self::Keys(keys) => {
+                let m: Map<String, Value> = keys
+                    .iter()
+                    .map(|(k, a)| (k.clone(), a.to_value()))
+                    .collect();
+                json!({ "keys": m })
+            }
+            Self::Optional(inner) => {
+                let mut v = inner.to_value();
+                v["optional"] = json!(true);
+                v
+            }
         }
     }
 
@@ -404,6 +603,8 @@ impl ArgExpect {
     /// what was expected, for the query's reason.
     pub fn check(&self, name: &str, actual: Option<&Value>) -> Result<(), String> {
         match (self, actual) {
+            (Self::Optional(_), None) => Ok(()),
+            (Self::Optional(inner), Some(_)) => inner.check(name, actual),
             (Self::Present(true), Some(_)) | (Self::Present(false), None) => Ok(()),
             (Self::Present(true), None) => Err(format!("argument `{name}` is missing")),
             (Self::Present(false), Some(v)) => {
@@ -421,29 +622,58 @@ impl ArgExpect {
                 }
             }
             (Self::OneOf(options), Some(v)) => {
-                if options.iter().any(|o| json_eq(o, v)) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "argument `{name}` is {v}, expected {}",
-                        self.describe()
-                    ))
-                }
+                self.expect(name, v, options.iter().any(|o| json_eq(o, v)))
             }
             (Self::Regex(re), Some(v)) => {
                 let text = match v {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                if re.is_match(&text) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "argument `{name}` is {v}, expected {}",
-                        self.describe()
-                    ))
-                }
+                self.expect(name, v, re.is_match(&text))
             }
+            (Self::Normalized(want), Some(v)) => {
+                let ok = v
+                    .as_str()
+                    .is_some_and(|s| normalized(s) == normalized(want));
+                self.expect(name, v, ok)
+            }
+            (Self::Each(items), Some(v)) => {
+                let Some(actual) = v.as_array().filter(|a| a.len() == items.len()) else {
+                    return Err(format!(
+                        "argument `{name}` is {v}, expected an array of {} element(s)",
+                        items.len()
+                    ));
+                };
+                items
+                    .iter()
+                    .zip(actual)
+                    .enumerate()
+                    .try_for_each(|(i, (m, a))| m.check(&format!("{name}[{i}]"), Some(a)))
+            }
+            (Self::Keys(keys), Some(v)) => {
+                let Some(actual) = v.as_object() else {
+                    return Err(format!("argument `{name}` is {v}, expected an object"));
+                };
+                if let Some(extra) = actual.keys().find(|k| !keys.iter().any(|(e, _)| e == *k)) {
+                    return Err(format!(
+                        "argument `{name}` has key `{extra}`, which is not expected"
+                    ));
+                }
+                keys.iter()
+                    .try_for_each(|(k, m)| m.check(&format!("{name}.{k}"), actual.get(k)))
+            }
+        }
+    }
+
+    /// `Ok` when `ok`, else the usual "is V, expected …" reason.
+    fn expect(&self, name: &str, v: &Value, ok: bool) -> Result<(), String> {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "argument `{name}` is {v}, expected {}",
+                self.describe()
+            ))
         }
     }
 
@@ -460,8 +690,35 @@ impl ArgExpect {
             Self::Regex(r) => format!("a match for /{}/", r.as_str()),
             Self::Present(true) => "to be present".into(),
             Self::Present(false) => "to be omitted".into(),
+            Self::Normalized(t) => format!("{t:?} (normalized: case, spaces and ,./-_*^ ignored)"),
+            Self::Each(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(Self::describe)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::Keys(keys) => format!(
+                "{{{}}}",
+                keys.iter()
+                    .map(|(k, m)| format!("{k}: {}", m.describe()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::Optional(inner) => format!("{} or absent", inner.describe()),
         }
     }
+}
+
+/// BFCL's string standardisation: case folded; spaces and `,./-_*^`
+/// removed; single quotes read as double.
+pub fn normalized(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '.' | '/' | '-' | '_' | '*' | '^'))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\'' { '"' } else { c })
+        .collect()
 }
 
 /// JSON equality where 3 == 3.0 (parsers may read a number either way).

@@ -11,6 +11,9 @@ mod pack;
 
 pub use catalog::{suggest, ToolCatalog, ToolList};
 pub use error::{Location, PackError, Problem};
-pub use expect::{ArgExpect, Expect, ExpectKind, ExpectedTool, MatchMode, ToolExpect};
+pub use expect::{
+    normalized, ArgExpect, CallCount, Expect, ExpectKind, ExpectedTool, MatchMode, Order,
+    ToolExpect,
+};
 pub use load::{Format, LoadedPack};
 pub use pack::{Generation, Message, Pack, PackMeta, Query, Role};
