@@ -40,4 +40,5 @@ mod score_matching;
 mod score_metrics;
 mod score_query;
 mod suite_load;
+mod suite_query_tools;
 mod suite_schema;

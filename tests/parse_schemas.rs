@@ -204,7 +204,24 @@ fn lint_missing_or_bad_tool_name() {
             &json!({"name": "x", "tools": [tool]}),
             "mem",
         )),
-        "must be an identifier",
+        "must be identifiers (letters, digits, _, -) joined by dots",
+    );
+    // BFCL's dotted names are tool names.
+    let mut tool = good_tool();
+    tool["x-tool-name"] = json!("math.factorial");
+    tool["x-aliases"] = json!(["math_factorial"]);
+    let t = Toolset::from_json(&json!({"name": "x", "tools": [tool]}), "mem").unwrap();
+    assert_eq!(t.get("math_factorial").unwrap().name(), "math.factorial");
+    assert!(!t.get("math.factorial").unwrap().callable_in_code());
+    // An alias that repeats the name is refused.
+    let mut tool = good_tool();
+    tool["x-aliases"] = json!(["lint_docs"]);
+    has(
+        &issues(Toolset::from_json(
+            &json!({"name": "x", "tools": [tool]}),
+            "mem",
+        )),
+        "not the tool's own name",
     );
 }
 

@@ -91,6 +91,16 @@ impl<'t> Collector<'t> {
         mut errors: Vec<ArgError>,
         result_fields: Vec<String>,
     ) {
+        // A call by an alias (`math_factorial` for `math.factorial`) is a
+        // call to the tool.
+        let mut name = name;
+        if let Some(tool) = self.toolset.get(&name).filter(|t| t.name() != name) {
+            self.notes.push(format!(
+                "{name} is an alias of {}; read as a call to it",
+                tool.name()
+            ));
+            name = tool.name().to_string();
+        }
         let arguments = match self.toolset.get(&name) {
             None => {
                 // First: the unknown name is what a report counts.

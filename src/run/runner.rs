@@ -10,7 +10,7 @@ use super::observer::{Observer, Silent};
 use super::steps::{Next, Policy, SingleTurn};
 use super::suite::Suite;
 use super::transcript::{TranscriptRecord, TranscriptWriter};
-use crate::parse::{Profile, Verdict};
+use crate::parse::{classify_with, Profile, Verdict};
 use crate::results::{
     metrics_of, now_rfc3339, Generator, QueryResult, RunResults, SuiteResult, FORMAT_VERSION,
 };
@@ -25,6 +25,12 @@ pub enum RunError {
         suite: String,
         query: String,
         message: String,
+    },
+    #[error("suite {suite}, query {query}: its tools cannot be used: {source}")]
+    Tools {
+        suite: String,
+        query: String,
+        source: crate::schema::SchemaError,
     },
     #[error("{path}: cannot write the transcript: {source}; fix: check the --out directory")]
     Transcript {
@@ -116,6 +122,26 @@ impl<'a> Runner<'a> {
         let marked = repeats > 1;
         // Repeat-major, then pack and query order: the order a one-by-one
         // backend completes them and the order results are assembled in.
+        // The tools each query is shown and scored against: the pack's type
+        // rules applied, the query's own tools added (checked when the pack
+        // was loaded, so an error here is a pack built in code).
+        let mut toolsets: Vec<Vec<Arc<crate::schema::Toolset>>> = Vec::new();
+        for suite in suites {
+            let fail = |q: &str, source| RunError::Tools {
+                suite: suite.id().to_string(),
+                query: q.to_string(),
+                source,
+            };
+            let base = suite.scoring_toolset().map_err(|e| fail("(all)", e))?;
+            let per_query = (0..suite.pack.pack.queries.len())
+                .map(|qi| {
+                    suite
+                        .query_toolset(&base, qi)
+                        .map_err(|e| fail(&suite.pack.pack.queries[qi].id, e))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            toolsets.push(per_query);
+        }
         let mut slots = Vec::new();
         for r in 0..repeats {
             for (si, suite) in suites.iter().enumerate() {
@@ -132,7 +158,7 @@ impl<'a> Runner<'a> {
                             query_id: q.id.clone(),
                             messages: q.conversation(pack.pack.system_prompt.as_deref()),
                             generation,
-                            toolset: Arc::clone(&suite.toolset),
+                            toolset: Arc::clone(&toolsets[si][qi]),
                             repeat: r,
                         },
                         step: 0,
@@ -267,9 +293,11 @@ fn finish(
         Err(CompletionError::Missing(why)) => (None, Some(why)),
         Err(CompletionError::Fatal(message)) => return Finished::Fatal(message),
     };
+    // The query's own tools (and the pack's type rules) are in its toolset.
+    let toolset = Arc::clone(&slot.prepared.toolset);
     let verdict = completion
         .as_ref()
-        .map(|c| suite.classify(&c.text, profile));
+        .map(|c| classify_with(&c.text, &toolset, profile));
     if let (Some(c), Some(v)) = (&completion, &verdict) {
         if let Next::Continue(more) = policy.after(&slot.prepared, slot.step, c, v) {
             slot.prepared.messages.extend(more);
@@ -294,7 +322,7 @@ fn finish(
                 Profile::Strict => Profile::Lenient,
                 Profile::Lenient => Profile::Strict,
             };
-            let other = suite.classify(&c.text, other_profile);
+            let other = classify_with(&c.text, &toolset, other_profile);
             let response = Response::Completed {
                 verdict: &other,
                 text: &c.text,

@@ -5,9 +5,9 @@
 use crate::parse::{classify_with, Profile, Verdict};
 use crate::plugin::Plugin;
 use crate::results::PackInfo;
-use crate::schema::Toolset;
+use crate::schema::{SchemaError, Toolset};
 use crate::score::CustomCheck;
-use crate::suite::LoadedPack;
+use crate::suite::{LoadedPack, ToolsMode};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -34,9 +34,42 @@ impl Suite {
         &self.pack.pack.pack.id
     }
 
-    /// A completion's verdict against this suite's toolset.
+    /// A completion's verdict against this suite's toolset (for a query
+    /// with its own tools, classify against [`Self::query_toolset`]).
     pub fn classify(&self, completion: &str, profile: Profile) -> Verdict {
         classify_with(completion, &self.toolset, profile)
+    }
+
+    /// The toolset the suite's calls are validated under: the pack's type
+    /// rules (`integers`, `enums`, `optional_null`) applied.
+    pub fn scoring_toolset(&self) -> Result<Arc<Toolset>, SchemaError> {
+        let rules = self.pack.pack.pack.rules();
+        if rules.is_default() {
+            return Ok(Arc::clone(&self.toolset));
+        }
+        self.toolset.with_rules(rules).map(Arc::new)
+    }
+
+    /// The tools query `query` is shown and scored against: `base` (from
+    /// [`Self::scoring_toolset`]), with the query's own tools added or
+    /// instead.
+    pub fn query_toolset(
+        &self,
+        base: &Arc<Toolset>,
+        query: usize,
+    ) -> Result<Arc<Toolset>, SchemaError> {
+        let Some(q) = self.pack.pack.queries.get(query) else {
+            return Ok(Arc::clone(base));
+        };
+        if q.tools.is_none() {
+            return Ok(Arc::clone(base));
+        }
+        let own = q.own_tools(&self.pack.origin).map_err(|wrong| {
+            SchemaError::Invalid(wrong.into_iter().flat_map(|(_, issues)| issues).collect())
+        })?;
+        let only = q.tools_mode == ToolsMode::Only;
+        base.with_tools(own, only, self.pack.pack.pack.rules())
+            .map(Arc::new)
     }
 
     /// The plugin's custom check on one verdict: `None` when the suite has no

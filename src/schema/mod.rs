@@ -8,10 +8,12 @@
 mod embedded;
 mod error;
 mod fault;
+mod rules;
 mod tool;
 mod toolset;
 
 pub use error::{Issue, SchemaError};
 pub use fault::{ArgError, Fault};
+pub use rules::{Enums, Integers, Rules};
 pub use tool::{JsonType, ToolSchema};
 pub use toolset::{CodeMode, Toolset};

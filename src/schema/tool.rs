@@ -3,6 +3,7 @@
 
 use super::error::Issue;
 use super::fault::{ArgError, Fault};
+use super::rules::{self, Integers, Rules};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -46,7 +47,11 @@ pub struct ToolSchema {
     types: HashMap<String, Vec<JsonType>>,
     result_fields: Option<Vec<String>>,
     warnings: Vec<Issue>,
+    /// Other names a model may call the tool by (`x-aliases`).
+    aliases: Vec<String>,
     validator: jsonschema::Validator,
+    /// The type rules `validator` was compiled under.
+    rules: Rules,
 }
 
 /// Non-standard `type` names used by BFCL's data, Gorilla and mlx-lm's
@@ -280,6 +285,13 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
+/// A tool name: identifiers joined by dots (`math.factorial`, as BFCL's
+/// functions are named), or with hyphens inside (`get-weather`).
+fn is_tool_name(s: &str) -> bool {
+    s.split('.')
+        .all(|part| is_identifier(&part.replace('-', "_")) && !part.ends_with('-'))
+}
+
 /// Reads an optional array-of-strings keyword, reporting non-strings.
 fn string_list(
     doc: &Map<String, Value>,
@@ -359,12 +371,12 @@ impl ToolSchema {
             ));
         }
         let name = match doc.get("x-tool-name").and_then(Value::as_str) {
-            Some(n) if is_identifier(n) => n.to_string(),
+            Some(n) if is_tool_name(n) => n.to_string(),
             Some(n) => {
                 issues.push(Issue::new(
                     origin,
                     "/x-tool-name",
-                    format!("tool name {n:?} must be an identifier (letters, digits, _) so code mode can call it"),
+                    format!("tool name {n:?} must be identifiers (letters, digits, _, -) joined by dots"),
                 ));
                 n.to_string()
             }
@@ -427,6 +439,18 @@ impl ToolSchema {
             }
         }
         let result_fields = string_list(doc, "x-result-fields", origin, &mut issues);
+        let aliases = string_list(doc, "x-aliases", origin, &mut issues).unwrap_or_default();
+        for (i, a) in aliases.iter().enumerate() {
+            if !is_tool_name(a) || *a == name || aliases[..i].contains(a) {
+                issues.push(Issue::new(
+                    origin,
+                    ptr(&["x-aliases", &i.to_string()]),
+                    format!(
+                        "alias {a:?} must be a tool name, not the tool's own name, listed once"
+                    ),
+                ));
+            }
+        }
         let validator = match jsonschema::draft202012::new(&schema) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -451,10 +475,52 @@ impl ToolSchema {
                 types,
                 result_fields,
                 warnings,
+                aliases,
                 validator,
+                rules: Rules::default(),
             }),
             _ => Err(issues),
         }
+    }
+
+    /// The same tool validated under other type rules (the schema shown
+    /// to the model is unchanged).
+    pub fn with_rules(&self, rules: Rules) -> Result<Self, Vec<Issue>> {
+        let validator = jsonschema::draft202012::new(&rules.validation_schema(&self.schema))
+            .map_err(|e| {
+                vec![Issue::new(
+                    &self.origin,
+                    e.instance_path().as_str().to_string(),
+                    format!("schema does not compile under the pack's type rules: {e}"),
+                )]
+            })?;
+        Ok(Self {
+            name: self.name.clone(),
+            origin: self.origin.clone(),
+            schema: self.schema.clone(),
+            positional: self.positional.clone(),
+            types: self.types.clone(),
+            result_fields: self.result_fields.clone(),
+            warnings: self.warnings.clone(),
+            aliases: self.aliases.clone(),
+            validator,
+            rules,
+        })
+    }
+
+    /// The type rules arguments are validated under.
+    pub fn rules(&self) -> Rules {
+        self.rules
+    }
+
+    /// Other names the model may call this tool by.
+    pub fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+
+    /// Whether code mode can call it as a Python function.
+    pub fn callable_in_code(&self) -> bool {
+        is_identifier(&self.name)
     }
 
     pub fn name(&self) -> &str {
@@ -503,21 +569,43 @@ impl ToolSchema {
     /// named in `opaque` hold values only known at run time (code-mode
     /// expressions such as `loc.file`): errors under them are dropped.
     pub fn validate(&self, arguments: &Value, opaque: &[String]) -> Vec<ArgError> {
-        if self.validator.is_valid(arguments) {
-            return Vec::new();
+        let mut errors = Vec::new();
+        if self.rules.integers == Integers::Python {
+            let integer_only = |p: &str| {
+                let only_int = |ts: &[JsonType]| ts == [JsonType::Integer];
+                let whole = self.types.get(p).is_some_and(|t| only_int(t));
+                let items = self
+                    .schema
+                    .pointer(&format!(
+                        "/properties/{}/items/type",
+                        p.replace('~', "~0").replace('/', "~1")
+                    ))
+                    .and_then(Value::as_str)
+                    == Some("integer");
+                (whole, items)
+            };
+            for (at, v) in rules::fractional_integers(arguments, &integer_only) {
+                errors.push(ArgError::new(
+                    Fault::WrongType,
+                    format!(
+                        "{at}: {v} is a float, not an integer (the pack's integers = \"python\")"
+                    ),
+                ));
+            }
         }
-        self.validator
-            .iter_errors(arguments)
-            .filter_map(|e| {
-                let at = e.instance_path().as_str();
-                let first = at.split('/').nth(1).unwrap_or("");
-                if !first.is_empty() && opaque.iter().any(|o| o == first) {
-                    return None;
-                }
-                let message = format!("{}: {e}", if at.is_empty() { "/" } else { at });
-                Some(ArgError::new(fault_of(e.kind()), message))
-            })
-            .collect()
+        if self.validator.is_valid(arguments) {
+            return errors;
+        }
+        errors.extend(self.validator.iter_errors(arguments).filter_map(|e| {
+            let at = e.instance_path().as_str();
+            let first = at.split('/').nth(1).unwrap_or("");
+            if !first.is_empty() && opaque.iter().any(|o| o == first) {
+                return None;
+            }
+            let message = format!("{}: {e}", if at.is_empty() { "/" } else { at });
+            Some(ArgError::new(fault_of(e.kind()), message))
+        }));
+        errors
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::embedded;
 use super::error::{Issue, SchemaError};
+use super::rules::Rules;
 use super::tool::ToolSchema;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -169,10 +170,12 @@ impl Toolset {
     /// Adds a compiled tool (e.g. from a plugin). Fails on a duplicate name
     /// or one that shadows the code-mode wrapper.
     pub fn add_tool(&mut self, tool: ToolSchema) -> Result<(), SchemaError> {
-        let clash = if self.index.contains_key(tool.name()) {
+        let clash = if let Some(n) = std::iter::once(tool.name())
+            .chain(tool.aliases().iter().map(String::as_str))
+            .find(|n| self.index.contains_key(*n))
+        {
             Some(format!(
-                "duplicate tool name {:?} (already defined in toolset {})",
-                tool.name(),
+                "duplicate tool name {n:?} (already defined in toolset {})",
                 self.name
             ))
         } else if self
@@ -201,6 +204,9 @@ impl Toolset {
 
     fn push(&mut self, tool: ToolSchema) {
         self.index.insert(tool.name().to_string(), self.tools.len());
+        for a in tool.aliases() {
+            self.index.entry(a.clone()).or_insert(self.tools.len());
+        }
         if !self.known.is_empty() {
             self.known.push_str(", ");
         }
@@ -373,6 +379,43 @@ impl Toolset {
         self.code_mode.as_ref()
     }
 
+    /// This toolset with every tool validated under other type rules (the
+    /// schemas shown to the model are unchanged).
+    pub fn with_rules(&self, rules: Rules) -> Result<Self, SchemaError> {
+        if rules.is_default() && self.tools.iter().all(|t| t.rules().is_default()) {
+            return Ok(self.clone());
+        }
+        let mut out = Self::new(&self.name, self.code_mode.clone());
+        out.description.clone_from(&self.description);
+        out.origin.clone_from(&self.origin);
+        for t in &self.tools {
+            out.push(t.with_rules(rules).map_err(SchemaError::Invalid)?);
+        }
+        Ok(out)
+    }
+
+    /// This toolset with more tools (a query's own), or only those when
+    /// `only`; the added tools are validated under `rules`.
+    pub fn with_tools(
+        &self,
+        tools: Vec<ToolSchema>,
+        only: bool,
+        rules: Rules,
+    ) -> Result<Self, SchemaError> {
+        let mut out = if only {
+            let mut t = Self::new(&self.name, None);
+            t.origin.clone_from(&self.origin);
+            t
+        } else {
+            self.clone()
+        };
+        for t in tools {
+            out.add_tool(t.with_rules(rules).map_err(SchemaError::Invalid)?)?;
+        }
+        Ok(out)
+    }
+
+    /// A tool by its name or one of its aliases.
     pub fn get(&self, name: &str) -> Option<&ToolSchema> {
         self.index.get(name).map(|&i| self.tools[i].as_ref())
     }

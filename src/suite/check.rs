@@ -140,6 +140,50 @@ pub fn structure<E>(pack: &Pack<E>) -> Vec<Found> {
                 "remove it to use the pack's system prompt, or write one",
             );
         }
+        if let Some(tools) = &q.tools {
+            if tools.is_empty() {
+                push(
+                    at(i, &["tools"]),
+                    format!("{name} has an empty tools list"),
+                    "give the query's tool schemas, or remove `tools`",
+                );
+            }
+            if let Err(wrong) = q.own_tools("") {
+                for (j, issues) in wrong {
+                    let mut p = at(i, &["tools"]);
+                    p.push(Seg::Index(j));
+                    let shown: Vec<String> = issues
+                        .iter()
+                        .map(|x| {
+                            format!(
+                                "{}: {}",
+                                if x.pointer.is_empty() {
+                                    "/"
+                                } else {
+                                    &x.pointer
+                                },
+                                x.message
+                            )
+                        })
+                        .collect();
+                    push(
+                        p,
+                        format!(
+                            "{name}: tools[{j}] is not a usable tool schema: {}",
+                            shown.join("; ")
+                        ),
+                        "a JSON Schema object with \"x-tool-name\", \"type\": \"object\" and \
+                         `properties` (docs/query-packs.md, Tools per query)",
+                    );
+                }
+            }
+        } else if q.tools_mode == super::pack::ToolsMode::Only {
+            push(
+                at(i, &["tools_mode"]),
+                format!("{name} has tools_mode = \"only\" but no tools"),
+                "add the query's tools, or remove tools_mode",
+            );
+        }
         for (t, tag) in q.tags.iter().enumerate() {
             let path = {
                 let mut p = at(i, &["tags"]);
@@ -210,12 +254,24 @@ fn check_messages(
     }
 }
 
-pub fn tools(pack: &Pack, catalog: &dyn ToolCatalog) -> Vec<Found> {
-    let names = catalog.tool_names();
-    let toolset = catalog.toolset_name();
+pub fn tools(pack: &Pack, base: &dyn ToolCatalog) -> Vec<Found> {
     let mut out = Vec::new();
     for (i, q) in pack.queries.iter().enumerate() {
         let Expect::Tool(t) = &q.expect else { continue };
+        // A query's own tools (compiled: structure checked them already).
+        let own = q.own_tools("").unwrap_or_default();
+        let with_own;
+        let catalog: &dyn ToolCatalog = if own.is_empty() {
+            base
+        } else {
+            with_own = QueryCatalog {
+                base: (q.tools_mode == super::pack::ToolsMode::Add).then_some(base),
+                own: &own,
+            };
+            &with_own
+        };
+        let names = catalog.tool_names();
+        let toolset = catalog.toolset_name();
         for (j, tool) in t.tools.iter().enumerate() {
             let mut path = at(i, &["expect", "tool"]);
             if t.tools.len() > 1 || !tool.args.is_empty() {
@@ -254,4 +310,36 @@ pub fn tools(pack: &Pack, catalog: &dyn ToolCatalog) -> Vec<Found> {
         }
     }
     out
+}
+
+/// The tools a query with its own tools is checked against.
+struct QueryCatalog<'a> {
+    base: Option<&'a dyn ToolCatalog>,
+    own: &'a [crate::schema::ToolSchema],
+}
+
+impl ToolCatalog for QueryCatalog<'_> {
+    fn toolset_name(&self) -> String {
+        match self.base {
+            Some(b) => format!("{} + the query's tools", b.toolset_name()),
+            None => "the query's tools".to_string(),
+        }
+    }
+    fn tool_names(&self) -> Vec<String> {
+        let mut names = self.base.map(|b| b.tool_names()).unwrap_or_default();
+        names.extend(self.own.iter().map(|t| t.name().to_string()));
+        names
+    }
+    fn argument_names(&self, tool: &str) -> Option<Vec<String>> {
+        match self.own.iter().find(|t| t.name() == tool) {
+            Some(t) => Some(
+                t.schema()
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default(),
+            ),
+            None => self.base?.argument_names(tool),
+        }
+    }
 }

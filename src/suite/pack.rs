@@ -2,7 +2,9 @@
 //! JSON (plugins hand packs over as JSON with the same fields).
 
 use super::expect::Expect;
+use crate::schema::{Enums, Integers, Issue, Rules, ToolSchema};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// A query pack: metadata, defaults and the queries.
 ///
@@ -33,6 +35,42 @@ pub struct PackMeta {
     pub system_prompt: Option<String>,
     #[serde(default)]
     pub generation: Generation,
+    /// Whether `3.0` is an integer (`json_schema`, the default) or not
+    /// (`python`, as BFCL's checker says).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub integers: Integers,
+    /// `ignore`: `enum` lists in the tool schemas are not checked.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub enums: Enums,
+    /// `null` is accepted for an argument that is not required.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub optional_null: bool,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+impl PackMeta {
+    /// The type rules the pack's calls are validated under.
+    pub fn rules(&self) -> Rules {
+        Rules {
+            integers: self.integers,
+            enums: self.enums,
+            optional_null: self.optional_null,
+        }
+    }
+}
+
+/// How a query's own tools combine with the pack's toolset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolsMode {
+    /// Added to the pack's toolset.
+    #[default]
+    Add,
+    /// Instead of it: the query's tools only.
+    Only,
 }
 
 /// Sampling settings. Defaults are greedy decoding with Punie's 512-token
@@ -89,6 +127,12 @@ pub struct Query<E = Expect> {
     /// Free text for pack authors (why this query, where it came from).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The query's own tool schemas (JSON Schema objects with
+    /// `x-tool-name`), shown to the model and scored against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<Value>>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub tools_mode: ToolsMode,
 }
 
 /// One chat message of a multi-turn query.
@@ -120,6 +164,26 @@ impl<E> Query<E> {
             expect,
             tags: self.tags,
             note: self.note,
+            tools: self.tools,
+            tools_mode: self.tools_mode,
+        }
+    }
+
+    /// The query's own tools, compiled; each failure is `(index, issues)`.
+    pub fn own_tools(&self, origin: &str) -> Result<Vec<ToolSchema>, Vec<(usize, Vec<Issue>)>> {
+        let mut tools = Vec::new();
+        let mut wrong = Vec::new();
+        for (j, v) in self.tools.iter().flatten().enumerate() {
+            let at = format!("{origin}: query {:?} tools[{j}]", self.id);
+            match ToolSchema::from_value(v.clone(), &at) {
+                Ok(t) => tools.push(t),
+                Err(issues) => wrong.push((j, issues)),
+            }
+        }
+        if wrong.is_empty() {
+            Ok(tools)
+        } else {
+            Err(wrong)
         }
     }
 
