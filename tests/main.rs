@@ -34,6 +34,7 @@ mod real_model;
 mod report_formats;
 mod run_backend;
 mod run_replay;
+mod run_resume;
 mod run_shipped_packs;
 mod score_failures;
 mod score_matching;

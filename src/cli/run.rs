@@ -45,8 +45,13 @@ pub struct Args {
     out: Option<PathBuf>,
     /// Replace the run already in --out (its results.json and
     /// transcripts.jsonl); without it a non-empty --out is refused.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     force: bool,
+    /// Finish the interrupted run in DIR (its --out): the queries its
+    /// transcripts.jsonl has are kept, the others run; the same suites and
+    /// model as the interrupted run.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "replay"])]
+    resume: Option<PathBuf>,
     /// Exit with 1 when the overall strict score is below X (a fraction, 0 to 1).
     #[arg(long, value_name = "X")]
     min_accuracy: Option<f64>,
@@ -81,13 +86,17 @@ pub fn run(args: Args) -> CliResult {
     if let Some(m) = args.max_tokens {
         suites.iter_mut().for_each(|s| s.cap_tokens(m));
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stamp: String = now_rfc3339()
-            .chars()
-            .filter(|c| *c != ':' && *c != '-')
-            .collect();
-        PathBuf::from("results").join(format!("run-{stamp}"))
-    });
+    let out_dir = args
+        .resume
+        .clone()
+        .or_else(|| args.out.clone())
+        .unwrap_or_else(|| {
+            let stamp: String = now_rfc3339()
+                .chars()
+                .filter(|c| *c != ':' && *c != '-')
+                .collect();
+            PathBuf::from("results").join(format!("run-{stamp}"))
+        });
     std::fs::create_dir_all(&out_dir).map_err(|e| {
         format!(
             "{}: cannot create the output directory: {e}; fix: choose another --out",
@@ -111,21 +120,43 @@ pub fn run(args: Args) -> CliResult {
         .into_iter()
         .filter(|p| p.exists())
         .collect();
-    if !previous.is_empty() && !args.force {
+    // --resume: the interrupted run's finished queries, its torn last line
+    // (a kill mid-write) dropped from the file.
+    let interrupted = match &args.resume {
+        Some(_) => {
+            let i = punie_eval::run::interrupted(&transcripts_path)?;
+            if i.torn_bytes > 0 {
+                eprintln!(
+                    "note: {}: dropped a torn last line ({} bytes, cut by the interruption); its query runs again",
+                    transcripts_path.display(),
+                    i.torn_bytes
+                );
+            }
+            eprintln!(
+                "resuming {}: {} finished queries kept",
+                out_dir.display(),
+                i.finished.len()
+            );
+            Some(i)
+        }
+        None => None,
+    };
+    if !previous.is_empty() && !args.force && interrupted.is_none() {
         return Err(Failure::Input(format!(
-            "{}: already holds a run ({}); fix: pass --force to replace it, or choose another --out",
+            "{}: already holds a run ({}); fix: pass --resume {} to finish it, --force to replace it, or choose another --out",
             out_dir.display(),
             previous
                 .iter()
                 .filter_map(|p| p.file_name())
                 .map(|n| n.to_string_lossy())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            out_dir.display()
         )));
     }
     // Checked before the model loads (minutes for a large one); written after.
     let mut backend = open_backend(&args)?;
-    for p in previous {
+    for p in previous.into_iter().filter(|_| interrupted.is_none()) {
         std::fs::remove_file(p).map_err(|e| {
             format!(
                 "{}: cannot replace: {e}; fix: check permissions",
@@ -139,6 +170,15 @@ pub fn run(args: Args) -> CliResult {
             transcripts_path.display()
         )
     })?;
+    let mut resumed;
+    let backend: &mut dyn Backend = match interrupted {
+        Some(i) => {
+            transcripts = transcripts.already_written(i.finished.keys().collect::<Vec<_>>());
+            resumed = punie_eval::run::ResumeBackend::new(i.finished, backend.as_mut());
+            &mut resumed
+        }
+        None => backend.as_mut(),
+    };
 
     let mut progress = Progress::new();
     let results = Runner::new(&suites)
@@ -146,7 +186,7 @@ pub fn run(args: Args) -> CliResult {
         .profile(args.parse_profile)
         .transcripts(&mut transcripts)
         .observer(&mut progress)
-        .run(backend.as_mut());
+        .run(backend);
     progress.finish();
     let results = results.map_err(Failure::runtime)?;
 

@@ -10,6 +10,7 @@ pub mod mlx;
 mod observer;
 mod prompt_tools;
 mod replay;
+mod resume;
 mod runner;
 mod steps;
 mod suite;
@@ -21,6 +22,7 @@ pub use backend::{
 pub use observer::{Observer, Silent};
 pub use prompt_tools::openai_tools;
 pub use replay::{ReplayBackend, ReplayError};
+pub use resume::{interrupted, Interrupted, ResumeBackend, ResumeError};
 pub use runner::{RunError, Runner};
 pub use steps::{Next, Policy, SingleTurn};
 pub use suite::Suite;

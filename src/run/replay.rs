@@ -124,6 +124,41 @@ impl ReplayBackend {
     }
 }
 
+impl ReplayBackend {
+    /// The entry for a query: by suite and id, else by id alone.
+    fn entry(&self, q: &PreparedQuery) -> Option<&Entry> {
+        self.entries
+            .get(&(Some(q.suite.clone()), q.query_id.clone(), q.repeat))
+            .or_else(|| self.entries.get(&(None, q.query_id.clone(), q.repeat)))
+    }
+
+    /// Whether the transcripts have a line for this query (and repeat).
+    pub fn has(&self, q: &PreparedQuery) -> bool {
+        self.entry(q).is_some()
+    }
+
+    /// The transcripts file, as shown in messages.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// (suite, query, repeat) of every line that names its suite.
+    pub fn keys(&self) -> impl Iterator<Item = (String, String, u32)> + '_ {
+        self.entries
+            .keys()
+            .filter_map(|(s, q, r)| Some((s.clone()?, q.clone(), *r)))
+    }
+
+    /// The number of transcript lines.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 impl Backend for ReplayBackend {
     fn info(&self) -> BackendInfo {
         let mut details = serde_json::Map::new();
@@ -137,24 +172,20 @@ impl Backend for ReplayBackend {
     }
 
     fn complete(&mut self, q: &PreparedQuery) -> Result<Completion, CompletionError> {
-        let entry = self
-            .entries
-            .get(&(Some(q.suite.clone()), q.query_id.clone(), q.repeat))
-            .or_else(|| self.entries.get(&(None, q.query_id.clone(), q.repeat)))
-            .ok_or_else(|| {
-                let run = if q.repeat > 0 {
-                    format!(" (repeat {})", q.repeat)
-                } else {
-                    String::new()
-                };
-                CompletionError::Missing(format!(
-                    "no transcript for this query{run} in {}",
-                    self.origin
-                ))
-            })?;
-        self.used.insert(entry.line);
+        let Some(entry) = self.entry(q) else {
+            let run = if q.repeat > 0 {
+                format!(" (repeat {})", q.repeat)
+            } else {
+                String::new()
+            };
+            return Err(CompletionError::Missing(format!(
+                "no transcript for this query{run} in {}",
+                self.origin
+            )));
+        };
+        let line = entry.line;
         let r = &entry.record;
-        match &r.completion {
+        let answer = match &r.completion {
             Some(text) => Ok(Completion {
                 text: text.clone(),
                 prompt_tokens: r.prompt_tokens,
@@ -162,15 +193,16 @@ impl Backend for ReplayBackend {
                 timings: r.timings.clone().unwrap_or_default(),
             }),
             None => Err(CompletionError::Missing(format!(
-                "{}:{}: the transcript has no completion{}",
+                "{}:{line}: the transcript has no completion{}",
                 self.origin,
-                entry.line,
                 r.error
                     .as_deref()
                     .map(|e| format!(" ({e})"))
                     .unwrap_or_default()
             ))),
-        }
+        };
+        self.used.insert(line);
+        answer
     }
 
     fn warnings(&self) -> Vec<String> {

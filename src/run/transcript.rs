@@ -5,6 +5,7 @@
 use super::backend::Timings;
 use crate::parse::Verdict;
 use serde::Serialize;
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -35,6 +36,9 @@ pub struct TranscriptRecord<'a> {
 pub struct TranscriptWriter {
     path: PathBuf,
     out: BufWriter<File>,
+    /// (suite, query, repeat) whose lines the file already has (a resumed
+    /// run): not written again.
+    written: HashSet<(String, String, u32)>,
 }
 
 impl TranscriptWriter {
@@ -44,7 +48,17 @@ impl TranscriptWriter {
         Ok(Self {
             path: path.to_path_buf(),
             out: BufWriter::new(file),
+            written: HashSet::new(),
         })
+    }
+
+    /// Skips the lines of queries the file already has (`--resume`).
+    pub fn already_written(
+        mut self,
+        keys: impl IntoIterator<Item = (String, String, u32)>,
+    ) -> Self {
+        self.written.extend(keys);
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -53,6 +67,14 @@ impl TranscriptWriter {
 
     /// Writes one line and flushes it to the OS before returning.
     pub fn write(&mut self, record: &TranscriptRecord<'_>) -> std::io::Result<()> {
+        let key = (
+            record.suite.to_string(),
+            record.query_id.to_string(),
+            record.repeat.unwrap_or(0),
+        );
+        if self.written.contains(&key) {
+            return Ok(());
+        }
         serde_json::to_writer(&mut self.out, record)?;
         self.out.write_all(b"\n")?;
         self.out.flush()

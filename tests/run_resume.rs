@@ -1,0 +1,228 @@
+//! `run --resume DIR` (issue 15): a run killed with SIGKILL at several
+//! points — after the first query, half way, and in the middle of writing a
+//! transcript line — resumes and ends with the same results as a run that
+//! was never interrupted, with one transcript line per query.
+
+use crate::cli_support::{punie, results_json, text, tokenizer_dir};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const QUERIES: usize = 24;
+
+fn pack() -> String {
+    let mut p = String::from(
+        "[pack]\nid = \"resume\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
+         [pack.generation]\nmax_tokens = 48\n",
+    );
+    for i in 0..QUERIES {
+        let expect = if i % 2 == 0 {
+            "\"direct\""
+        } else {
+            "{ tool = \"git_status\" }"
+        };
+        p += &format!("\n[[query]]\nid = \"q{i}\"\nuser = \"Question number {i}: what changed?\"\nexpect = {expect}\n");
+    }
+    p
+}
+
+fn synth(dir: &Path) -> PathBuf {
+    let out = dir.join("tiny");
+    let tok = tokenizer_dir();
+    let o = punie(
+        &[
+            "model",
+            "synth",
+            "--arch",
+            "qwen3",
+            "--tokenizer",
+            tok.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    out
+}
+
+fn lines(path: &Path) -> usize {
+    std::fs::read_to_string(path).map_or(0, |t| t.matches('\n').count())
+}
+
+/// Starts `run` into `out` and kills it (SIGKILL) once `after` transcript
+/// lines are written. Returns how many lines the killed run left.
+fn run_and_kill(dir: &Path, model: &str, out: &str, after: usize) -> usize {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_punie-eval"))
+        .args([
+            "run",
+            "--model",
+            model,
+            "--suite",
+            "pack.toml",
+            "--out",
+            out,
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start run");
+    let transcripts = dir.join(out).join("transcripts.jsonl");
+    let start = Instant::now();
+    while lines(&transcripts) < after && start.elapsed() < Duration::from_secs(300) {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    lines(&transcripts)
+}
+
+/// What must not depend on an interruption: per query, the verdict and the
+/// score (timings and token speeds do).
+fn outcome(r: &Value) -> Vec<Value> {
+    r["suites"][0]["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            serde_json::json!({
+                "id": q["id"], "strict": q["strict"], "soft": q["soft"], "reason": q["reason"],
+                "verdict": q["verdict"], "profiles": q["profiles"],
+            })
+        })
+        .collect()
+}
+
+fn resume(dir: &Path, model: &str, out: &str) -> Value {
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            model,
+            "--suite",
+            "pack.toml",
+            "--resume",
+            out,
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("resuming"), "{}", text(&o.stderr));
+    let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
+    assert_eq!(t.lines().count(), QUERIES, "one line per query:\n{t}");
+    assert!(t.ends_with('\n'));
+    // The resumed transcripts are a valid replay (no duplicates, no torn line).
+    let o = punie(
+        &[
+            "run",
+            "--suite",
+            "pack.toml",
+            "--replay",
+            &format!("{out}/transcripts.jsonl"),
+            "--out",
+            &format!("{out}-replay"),
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    results_json(dir, out)
+}
+
+#[test]
+fn killed_runs_resume_to_the_uninterrupted_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("pack.toml"), pack()).unwrap();
+    let model = synth(dir);
+    let m = model.to_str().unwrap();
+
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--out",
+            "whole",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let whole = outcome(&results_json(dir, "whole"));
+
+    for (out, after) in [("early", 1), ("half", QUERIES / 2)] {
+        let left = run_and_kill(dir, m, out, after);
+        assert!(
+            left < QUERIES,
+            "{out}: the run finished ({left} lines) before it was killed"
+        );
+        assert!(!dir.join(out).join("results.json").exists());
+        let resumed = resume(dir, m, out);
+        assert_eq!(outcome(&resumed), whole, "{out}: killed after {left} lines");
+    }
+
+    // Killed in the middle of writing a line: the file ends in half a line.
+    std::fs::create_dir(dir.join("torn")).unwrap();
+    let t = std::fs::read_to_string(dir.join("whole/transcripts.jsonl")).unwrap();
+    let mut cut: String = t.lines().take(5).map(|l| format!("{l}\n")).collect();
+    let sixth = t.lines().nth(5).unwrap();
+    cut.push_str(&sixth[..sixth.len() / 2]);
+    std::fs::write(dir.join("torn/transcripts.jsonl"), cut).unwrap();
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--resume",
+            "torn",
+        ],
+        dir,
+    );
+    assert!(
+        text(&o.stderr).contains("dropped a torn last line"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(outcome(&results_json(dir, "torn")), whole);
+    assert_eq!(lines(&dir.join("torn/transcripts.jsonl")), QUERIES);
+}
+
+#[test]
+fn resume_needs_an_interrupted_run_and_a_fresh_out_needs_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("pack.toml"), pack()).unwrap();
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    let o = punie(&["run", "--suite", "pack.toml", "--resume", "empty"], dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("nothing to resume"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = punie(
+        &[
+            "run",
+            "--suite",
+            "pack.toml",
+            "--resume",
+            "empty",
+            "--out",
+            "x",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("cannot be used with"),
+        "{}",
+        text(&o.stderr)
+    );
+}
