@@ -38,6 +38,7 @@ pub mod score;
 pub mod sources;
 pub mod stats;
 pub mod suite;
+pub mod text;
 
 #[cfg(feature = "mlx")]
 pub mod model;

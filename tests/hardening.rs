@@ -209,3 +209,43 @@ fn a_rerun_into_a_used_out_is_refused_unless_forced() {
         text(&replayed.stderr)
     );
 }
+
+/// Issue 15: a byte that is not UTF-8 in a pack, a replay file, a targets
+/// file is reported at its line and column.
+#[test]
+fn invalid_utf8_in_pack_replay_and_targets_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = "[pack]\nid = \"a\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
+                [[query]]\nid = \"x\"\nuser = \"cafe\"\nexpect = \"direct\"\n";
+    let mut bad = good.replace("cafe", "caf#").into_bytes();
+    let at = bad.iter().position(|&b| b == b'#').unwrap();
+    bad[at] = 0xE9;
+    std::fs::write(d.join("bad.toml"), &bad).unwrap();
+    std::fs::write(d.join("good.toml"), good).unwrap();
+    std::fs::create_dir(d.join("none")).unwrap();
+    let o = crate::cli_support::punie(
+        &["packs", "check", "--queries", "none", "--pack", "bad.toml"],
+        d,
+    );
+    let err = crate::cli_support::text(&o.stderr);
+    assert!(
+        err.contains("bad.toml:7:12: byte 0xE9 is not UTF-8; fix: save the pack as UTF-8"),
+        "{err}"
+    );
+    std::fs::write(
+        d.join("t.jsonl"),
+        b"{\"query_id\": \"x\", \"completion\": \"ok\"}\n{\"query_id\": \"y\", \"completion\": \"caf\xe9\"}\n",
+    )
+    .unwrap();
+    let o = crate::cli_support::replay(d, "good.toml", "t.jsonl", "out", &[]);
+    let err = crate::cli_support::text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("t.jsonl:2: column 37: byte 0xE9 is not UTF-8"),
+        "{err}"
+    );
+    std::fs::write(d.join("targets.toml"), b"accuracy = 0.5\n# caf\xe9\n").unwrap();
+    let e = punie_eval::bench::targets::Targets::load(&d.join("targets.toml")).unwrap_err();
+    assert!(e.to_string().contains("line 2, column 6: byte 0xE9"), "{e}");
+}

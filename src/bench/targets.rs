@@ -52,7 +52,7 @@ impl TargetCheck {
 
 impl Targets {
     pub fn load(path: &Path) -> Result<Targets, Problem> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::text::read_utf8(path).map_err(|e| {
             Problem::new(format!("{}: cannot read targets: {e}", path.display()))
                 .fix("check the --targets path")
         })?;

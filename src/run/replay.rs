@@ -61,9 +61,17 @@ pub enum ReplayError {
 impl ReplayBackend {
     pub fn from_file(path: &Path) -> Result<Self, ReplayError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ReplayError::Read {
-            path: origin.clone(),
-            source,
+        let text = crate::text::read_utf8(path).map_err(|e| match e {
+            crate::text::ReadError::Io(source) => ReplayError::Read {
+                path: origin.clone(),
+                source,
+            },
+            crate::text::ReadError::NotUtf8 { line, column, byte } => ReplayError::Line {
+                path: origin.clone(),
+                line,
+                message: format!("column {column}: byte 0x{byte:02X} is not UTF-8"),
+                fix: "transcripts are UTF-8 JSON lines; save the file as UTF-8".into(),
+            },
         })?;
         Self::from_jsonl(&text, &origin)
     }

@@ -45,7 +45,7 @@ pub fn read_plugins(path: Option<&Path>) -> Result<ConfigPlugins, Problem> {
     let Some(path) = path else {
         return Ok(ConfigPlugins::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::text::read_utf8(path).map_err(|e| {
         Problem::new(format!(
             "{}: cannot read the config file: {e}",
             path.display()

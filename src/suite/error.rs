@@ -56,6 +56,13 @@ pub enum PackError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{path}:{line}:{column}: byte 0x{byte:02X} is not UTF-8; fix: save the pack as UTF-8")]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
     #[error("{path}: unknown query pack format; fix: name the file *.toml or *.json")]
     UnknownFormat { path: String },
     #[error("{}", Invalid { origin, problems: problems.as_slice() })]

@@ -7,6 +7,7 @@ use super::error::{ExpectError, Location, PackError, Problem};
 use super::expect::Expect;
 use super::pack::Pack;
 use super::ToolCatalog;
+use crate::text::ReadError;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
@@ -111,9 +112,17 @@ impl LoadedPack {
             Some("json") => Format::Json,
             _ => return Err(PackError::UnknownFormat { path: origin }),
         };
-        let text = std::fs::read_to_string(path).map_err(|source| PackError::Read {
-            path: origin.clone(),
-            source,
+        let text = crate::text::read_utf8(path).map_err(|e| match e {
+            ReadError::Io(source) => PackError::Read {
+                path: origin.clone(),
+                source,
+            },
+            ReadError::NotUtf8 { line, column, byte } => PackError::NotUtf8 {
+                path: origin.clone(),
+                line,
+                column,
+                byte,
+            },
         })?;
         let (mut loaded, problems) = Self::deserialize(text, format, origin)?;
         loaded.base_dir = path.parent().map(Path::to_path_buf);
