@@ -323,3 +323,22 @@ fn missing_file_and_wrong_key_types_are_named() {
         .to_string();
     assert!(msg.contains("'general.architecture' is missing"), "{msg}");
 }
+
+/// Issue 15: one metadata array of millions of bytes is refused before it
+/// is read into memory (each element would cost ~32 bytes: 31 per file byte).
+#[test]
+fn huge_metadata_arrays_are_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = punie_eval::gguf::MAX_METADATA_ELEMENTS + 1;
+    let mut bytes = GgufWriter::new()
+        .kv("k", Value::Array(ValueType::U8, vec![Value::U8(0)]))
+        .to_bytes();
+    // Make the one-element array an (n)-element one, with the bytes behind it.
+    let at = 24 + 8 + 1 + 4 + 4; // header, key, value type, element type
+    bytes[at..at + 8].copy_from_slice(&n.to_le_bytes());
+    bytes.truncate(at + 8);
+    bytes.extend(std::iter::repeat_n(0u8, n as usize));
+    let (_, msg) = open_err(&write(dir.path(), "big.gguf", &bytes));
+    assert!(msg.contains("metadata key 'k'"), "{msg}");
+    assert!(msg.contains("array elements, more than the"), "{msg}");
+}

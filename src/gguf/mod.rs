@@ -32,7 +32,7 @@ pub use folder::{write_mlx_folder, write_mlx_folder_with, FolderOptions, FolderS
 pub use ggml_type::GgmlType;
 pub use import::{GgufModel, MlxTensor};
 pub use names::Arch;
-pub use reader::{GgufFile, TensorInfo};
+pub use reader::{GgufFile, TensorInfo, MAX_METADATA_ELEMENTS};
 pub use sink::{FloatType, StoredTensor, TensorSink, Unquantized};
 pub use value::{Value, ValueType};
 pub use writer::GgufWriter;

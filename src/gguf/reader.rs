@@ -22,6 +22,12 @@ pub const DEFAULT_ALIGNMENT: u64 = 32;
 pub const MAX_DIMS: u32 = 4;
 /// Nested arrays deeper than this are refused (no real file nests at all).
 const MAX_ARRAY_DEPTH: u32 = 4;
+/// Array elements in all the metadata together. Each becomes a ~32-byte
+/// value in memory, so a file of one huge byte array would cost 31 bytes
+/// per file byte (1.6 GB for 50 MB) before anything rejects it. Real models
+/// carry about 1.3 million (a 262k vocabulary: tokens, scores, types,
+/// merges); this is three times that.
+pub const MAX_METADATA_ELEMENTS: u64 = 4 << 20;
 
 /// Where one tensor lives and what it is.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +79,7 @@ impl GgufFile {
             pos: 0,
             len: file_len,
             path: &path,
+            elements: 0,
         };
 
         let magic: [u8; 4] = cur.array("the magic \"GGUF\"")?;
@@ -406,6 +413,8 @@ struct Cursor<'p> {
     r: BufReader<File>,
     pos: u64,
     len: u64,
+    /// Array elements read so far (bounded by MAX_METADATA_ELEMENTS).
+    elements: u64,
     path: &'p Path,
 }
 
@@ -527,6 +536,19 @@ impl Cursor<'_> {
                         what: format!("{what} (an array of {n} {elem:?})"),
                         need: min.unwrap_or(u64::MAX),
                         have: self.len.saturating_sub(self.pos),
+                    });
+                }
+                self.elements = self.elements.saturating_add(n);
+                if self.elements > MAX_METADATA_ELEMENTS {
+                    return Err(GgufError::Malformed {
+                        path: self.path.to_path_buf(),
+                        offset: at,
+                        what: format!(
+                            "{what}: an array of {n} {elem:?} brings the metadata to {} array \
+                             elements, more than the {MAX_METADATA_ELEMENTS} a model's metadata \
+                             holds (not a model file?)",
+                            self.elements
+                        ),
                     });
                 }
                 let mut items = Vec::with_capacity(n as usize);
