@@ -33,6 +33,7 @@ mod process_exit;
 mod real_model;
 mod report_formats;
 mod run_backend;
+mod run_limits;
 mod run_replay;
 mod run_resume;
 mod run_shipped_packs;

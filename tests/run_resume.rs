@@ -27,7 +27,7 @@ fn pack() -> String {
     p
 }
 
-fn synth(dir: &Path) -> PathBuf {
+pub(crate) fn synth(dir: &Path) -> PathBuf {
     let out = dir.join("tiny");
     let tok = tokenizer_dir();
     let o = punie(

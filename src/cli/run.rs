@@ -33,6 +33,10 @@ pub struct Args {
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long, value_name = "N")]
     max_tokens: Option<u32>,
+    /// Give up on a query still generating after SECS seconds (checked
+    /// between tokens): it scores as no completion, with the reason.
+    #[arg(long, value_name = "SECS")]
+    query_timeout: Option<f64>,
     /// Prefill every query from scratch instead of reusing the KV cache of
     /// the prompt prefix shared with the previous query.
     #[arg(long)]
@@ -71,6 +75,13 @@ pub fn run(args: Args) -> CliResult {
         if !(0.0..=1.0).contains(&x) {
             return Err(Failure::Input(format!(
                 "--min-accuracy {x} is outside 0..1; fix: give a fraction (0.9 for 90%)"
+            )));
+        }
+    }
+    if let Some(t) = args.query_timeout {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(Failure::Input(format!(
+                "--query-timeout {t} is not a positive number of seconds; fix: e.g. --query-timeout 120"
             )));
         }
     }
@@ -267,6 +278,7 @@ fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Failure> {
         let mut b = punie_eval::run::mlx::MlxBackend::load(&dir)
             .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;
         b.reuse_prefix = !args.no_prefix_cache;
+        b.timeout = args.query_timeout.map(std::time::Duration::from_secs_f64);
         Ok(Box::new(b))
     }
     #[cfg(not(feature = "mlx"))]

@@ -27,6 +27,9 @@ pub struct MlxBackend {
     /// prefill then costs only the new tokens. Off for latency benchmarks
     /// that must measure each query cold.
     pub reuse_prefix: bool,
+    /// Per-query wall-clock limit (`--query-timeout`), checked between
+    /// tokens: a query past it ends with no completion and the reason.
+    pub timeout: Option<std::time::Duration>,
     /// The ids the held cache covers, and the cache.
     prefix: Option<(Vec<u32>, KvCache)>,
 }
@@ -44,6 +47,7 @@ impl MlxBackend {
             tools: None,
             stats: Vec::new(),
             reuse_prefix: true,
+            timeout: None,
             prefix: None,
         })
     }
@@ -147,9 +151,26 @@ impl Backend for MlxBackend {
             _ => self.model.new_cache(),
         };
         let mut watch = StopWatch::new(self.prompt.tokenizer(), &g.stop);
-        let (mut tokens, stats) =
-            generate(&self.model, &ids, &gen, &mut cache, &mut |t| watch.push(t))
-                .map_err(|e| fatal(&e))?;
+        let deadline = self.timeout.map(|t| (std::time::Instant::now() + t, t));
+        let mut timed_out = false;
+        let (mut tokens, stats) = generate(&self.model, &ids, &gen, &mut cache, &mut |t| {
+            if deadline.is_some_and(|(d, _)| std::time::Instant::now() > d) {
+                timed_out = true;
+                return false;
+            }
+            watch.push(t)
+        })
+        .map_err(|e| fatal(&e))?;
+        if let (true, Some((_, limit))) = (timed_out, deadline) {
+            // The cache holds a cut-off answer: do not reuse it.
+            self.prefix = None;
+            return Err(CompletionError::Missing(format!(
+                "timed out: still generating after {:.3} s (--query-timeout {}), {} tokens in",
+                stats.total_s,
+                limit.as_secs_f64(),
+                stats.generated_tokens
+            )));
+        }
         if self.reuse_prefix {
             let mut held = ids.clone();
             held.extend(&tokens);

@@ -1,0 +1,84 @@
+//! `run --query-timeout SECS` (issue 15): a generation still running past
+//! the limit becomes that query's failure, with the reason, and the run
+//! goes on to the next query.
+
+use crate::cli_support::{punie, results_json, text};
+
+#[test]
+fn a_query_past_its_timeout_fails_with_the_reason_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pack = "[pack]\nid = \"t\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
+                [pack.generation]\nmax_tokens = 64\n\
+                [[query]]\nid = \"a\"\nuser = \"hello\"\nexpect = \"direct\"\n\
+                [[query]]\nid = \"b\"\nuser = \"again\"\nexpect = \"direct\"\n";
+    std::fs::write(dir.join("pack.toml"), pack).unwrap();
+    let model = crate::run_resume::synth(dir);
+    let m = model.to_str().unwrap();
+    // A limit no generation of 64 tokens meets.
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--out",
+            "out",
+            "--query-timeout",
+            "0.000001",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = results_json(dir, "out");
+    for q in r["suites"][0]["queries"].as_array().unwrap() {
+        assert_eq!(q["observed"], "no_completion", "{q}");
+        assert_eq!(q["failure"], "no_completion");
+        let reason = q["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("timed out: still generating after"),
+            "{reason}"
+        );
+        assert!(reason.contains("--query-timeout 0.000001"), "{reason}");
+    }
+    // A generous limit changes nothing.
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--out",
+            "ok",
+            "--query-timeout",
+            "600",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let r = results_json(dir, "ok");
+    assert_eq!(r["suites"][0]["queries"][0]["observed"], "direct");
+    // Nonsense limits are refused.
+    for bad in ["0", "-1", "nan"] {
+        let o = punie(
+            &[
+                "run",
+                "--model",
+                m,
+                "--suite",
+                "pack.toml",
+                "--out",
+                "x",
+                &format!("--query-timeout={bad}"),
+            ],
+            dir,
+        );
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("not a positive number of seconds"),
+            "{bad}"
+        );
+    }
+}
