@@ -82,3 +82,42 @@ fn a_query_past_its_timeout_fails_with_the_reason_and_the_run_goes_on() {
         );
     }
 }
+
+/// Issue 15: a model that needs more memory than the machine has is refused
+/// before it loads, saying both; the variable the fix names loads anyway.
+#[test]
+fn a_model_too_big_for_the_memory_is_refused_before_loading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = crate::run_resume::synth(dir);
+    let m = model.to_str().unwrap();
+    let generate = |env: &[(&str, &str)]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_punie-eval"))
+            .args([
+                "generate",
+                "--model",
+                m,
+                "--prompt",
+                "hi",
+                "--max-tokens",
+                "2",
+            ])
+            .envs(env.iter().copied())
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let o = generate(&[("PUNIE_EVAL_MEMORY_AVAILABLE", "1000000")]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("loading needs about"), "{err}");
+    assert!(err.contains("this machine has 0.00 GB available"), "{err}");
+    assert!(err.contains("PUNIE_EVAL_SKIP_MEMORY_CHECK=1"), "{err}");
+    let o = generate(&[
+        ("PUNIE_EVAL_MEMORY_AVAILABLE", "1000000"),
+        ("PUNIE_EVAL_SKIP_MEMORY_CHECK", "1"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // This machine has room for the tiny model.
+    assert_eq!(generate(&[]).status.code(), Some(0));
+}

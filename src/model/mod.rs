@@ -16,6 +16,7 @@ pub mod embedding;
 pub mod generate;
 pub mod info;
 pub mod linear;
+pub mod memory;
 pub mod mlp;
 pub mod moe;
 pub mod quantized;
@@ -68,6 +69,7 @@ impl Model {
     /// tensor's shape against the config and that none is left unclaimed.
     pub fn load(dir: &Path) -> Result<Model, Error> {
         let config = ModelConfig::load(dir)?;
+        memory::preflight(dir).map_err(Error::Other)?;
         let mut w = weights::Weights::load(dir)?;
         let decoder = Decoder::load(&mut w, &config).map_err(|e| match e {
             Error::MissingTensor { key, .. } => Error::MissingTensor {
