@@ -13,6 +13,7 @@ mod chat_errors;
 mod chat_fixtures;
 mod compare_cli;
 mod exit_policy;
+mod fuzz;
 mod gguf_dequant;
 mod gguf_import;
 mod gguf_provision;
