@@ -20,6 +20,7 @@ mod gguf_provision;
 mod gguf_reader;
 mod gguf_real_model;
 mod hardening;
+mod layering;
 mod model_load;
 mod parity;
 mod parse_corpus;

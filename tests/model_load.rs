@@ -3,8 +3,8 @@
 #![cfg(feature = "mlx")]
 
 use punie_eval::gguf::sink::FloatType;
-use punie_eval::model::synth::{synthesize, Preset, Spec};
 use punie_eval::model::{generate, Model};
+use punie_eval::provision::synth::{synthesize, Preset, Spec};
 use std::path::{Path, PathBuf};
 
 use crate::cli_support;

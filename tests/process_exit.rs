@@ -47,7 +47,7 @@ fn run_bounded(args: &[&str], cwd: &Path, limit: Duration) -> Result<String, Str
 /// OpenBLAS matmul, so a pass left in flight at exit is all but certain.
 #[test]
 fn generate_on_the_default_model_exits_every_time() {
-    let model = punie_eval::model::default::ensure_default_model()
+    let model = punie_eval::provision::default::ensure_default_model()
         .unwrap_or_else(|e| panic!("default model unavailable: {e}"));
     let tmp = tempfile::tempdir().unwrap();
     let m = model.to_str().unwrap();

@@ -11,7 +11,7 @@ fn bin() -> &'static str {
 }
 
 fn default_model() -> PathBuf {
-    let dir = punie_eval::model::default::ensure_default_model()
+    let dir = punie_eval::provision::default::ensure_default_model()
         .unwrap_or_else(|e| panic!("default model unavailable: {e}"));
     assert!(dir.join("config.json").is_file());
     dir

@@ -5,8 +5,8 @@
 
 use super::provenance::model_hashes;
 use super::stats::summarize;
-use crate::model::default::ensure_default_model;
 use crate::model::info::disk_size;
+use crate::provision::default::ensure_default_model;
 use crate::results::{
     BenchMetrics, BenchSettings, Provenance, QuantizationInfo, RunResults, Timed,
 };

@@ -77,7 +77,7 @@ pub fn run(args: Args) -> CliResult {
             super::existing_model_dir(&d)?;
             d
         }
-        None => punie_eval::model::default::ensure_default_model().map_err(Failure::runtime)?,
+        None => punie_eval::provision::default::ensure_default_model().map_err(Failure::runtime)?,
     };
     let user = match (&args.prompt, &args.prompt_file) {
         (Some(p), _) => p.clone(),

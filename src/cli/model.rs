@@ -132,7 +132,7 @@ fn import(file: PathBuf, out: PathBuf, bits: Option<i32>, dtype: &str) -> CliRes
     let mut plain;
     let sink: &mut dyn TensorSink = match bits {
         Some(b @ (4 | 5 | 8)) => {
-            quant = punie_eval::model::quantize::MlxQuantizer {
+            quant = punie_eval::provision::quantize::MlxQuantizer {
                 bits: b,
                 group_size: 64,
                 float,
@@ -179,7 +179,7 @@ fn synth(
     tokenizer: Option<PathBuf>,
     out: PathBuf,
 ) -> CliResult {
-    use punie_eval::model::synth::{synthesize, Preset, Spec};
+    use punie_eval::provision::synth::{synthesize, Preset, Spec};
     let spec = Spec {
         arch,
         preset: Preset::parse(preset)?,

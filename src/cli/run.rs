@@ -273,7 +273,9 @@ fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Failure> {
     {
         let dir = match &args.model {
             Some(d) => d.clone(),
-            None => punie_eval::model::default::ensure_default_model().map_err(Failure::runtime)?,
+            None => {
+                punie_eval::provision::default::ensure_default_model().map_err(Failure::runtime)?
+            }
         };
         let mut b = punie_eval::run::mlx::MlxBackend::load(&dir)
             .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;

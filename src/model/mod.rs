@@ -22,9 +22,6 @@ pub mod moe;
 pub mod quantized;
 pub mod weights;
 
-// The tooling moved to `crate::provision`; its old paths still resolve.
-pub use crate::provision::{default, quantize, synth};
-
 use cache::KvCache;
 use config::ModelConfig;
 use decoder::Decoder;
