@@ -19,6 +19,7 @@ mod gguf_provision;
 mod gguf_reader;
 mod gguf_real_model;
 mod hardening;
+mod import_bfcl;
 mod model_load;
 mod parity;
 mod parse_corpus;
