@@ -3,7 +3,8 @@
 #   1. the pinned bfcl-eval in its venv (venv.sh), the wheel in the cache;
 #   2. `punie-eval import bfcl` of every supported category;
 #   3. correct and mutated completions for a sample of entries (gen_completions.py);
-#   4. BFCL's checker scores them (bfcl_check.py), punie-eval replays them (compare.py);
+#   4. BFCL's checker scores them (bfcl_check.py), a Python model of the pack
+#      language predicts punie-eval (predict.py), punie-eval replays them (compare.py);
 #   5. the table (per category and mutation) and every disagreement; exit 1 if
 #      one is not a documented difference (known_differences.json, or an entry
 #      the importer marked approximate).
@@ -30,6 +31,9 @@ say "generating completions (sample ${BFCL_SAMPLE:-40} per category, seed ${BFCL
     --sample "${BFCL_SAMPLE:-40}" --seed "${BFCL_SEED:-1}"
 say "scoring with BFCL's checker"
 "$PY" "$HERE/bfcl_check.py" --data "$DATA" --completions "$WORK/completions.jsonl" --out "$WORK/bfcl.jsonl"
+say "predicting punie-eval's verdicts from the documented pack language (predict.py)"
+"$PY" "$HERE/predict.py" "$WORK/packs" "$WORK/completions.jsonl" "$WORK/bfcl.jsonl" > "$WORK/predicted.txt" || true
+head -14 "$WORK/predicted.txt" >&2
 say "scoring with punie-eval and comparing"
 "$PY" "$HERE/compare.py" --packs "$WORK/packs" --completions "$WORK/completions.jsonl" \
     --bfcl "$WORK/bfcl.jsonl" --punie "$BIN" --work "$WORK/runs" --table "$WORK/table.md"

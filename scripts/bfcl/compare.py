@@ -53,7 +53,7 @@ def main():
         p = json.loads(f.read_text())
         packs[p["pack"]["id"].removeprefix("bfcl-")] = p
         notes.update({q["id"]: q["note"] for q in p["query"] if "note" in q})
-    toolset = args.packs / "_toolset-none.json"
+    toolset = args.packs / "_import" / "toolset-none.json"
 
     by_mutation = collections.defaultdict(list)
     for c in completions:
@@ -64,7 +64,8 @@ def main():
     for mutation, rows in sorted(by_mutation.items()):
         work = args.work / mutation
         work.mkdir(parents=True, exist_ok=True)
-        (work / "_toolset-none.json").write_text(toolset.read_text())
+        (work / "_import").mkdir(exist_ok=True)
+        (work / "_import" / "toolset-none.json").write_text(toolset.read_text())
         suites = []
         for cat in sorted({r["category"] for r in rows}):
             ids = {r["id"] for r in rows if r["category"] == cat}
