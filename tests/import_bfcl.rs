@@ -319,6 +319,20 @@ fn entries_become_queries_with_their_own_tools() {
     let (q, _) = convert_entry("live_relevance", Kind::AnyTool, &with_system, None, &at()).unwrap();
     assert_eq!(q.unwrap()["expect"], "any_tool");
 
+    // Two dotted names with the same underscore form: neither gets the alias.
+    let clash = json!({
+        "id": "multiple_9",
+        "question": [[{"role": "user", "content": "?"}]],
+        "function": [func("a.b_c", json!({}), &[]), func("a_b.c", json!({}), &[]), func("d.e", json!({}), &[])],
+    });
+    let (q, _) = convert_entry("multiple", Kind::Direct, &clash, None, &at()).unwrap();
+    let q = q.unwrap();
+    assert!(q["tools"][0].get("x-aliases").is_none());
+    assert!(q["tools"][1].get("x-aliases").is_none());
+    assert_eq!(q["tools"][2]["x-aliases"], json!(["d_e"]));
+    let (q, _) = convert_entry("live_relevance", Kind::AnyTool, &with_system, None, &at()).unwrap();
+    assert_eq!(q.unwrap()["expect"], "any_tool");
+
     let e = convert_entry("simple_python", Kind::Calls, &entry, None, &at()).unwrap_err();
     assert!(e.to_string().contains("no possible answer"), "{e}");
     let two_turns = json!({"id": "x", "question": [[], []], "function": []});
@@ -598,4 +612,22 @@ fn imported_packs_pass_packs_check() {
         );
         assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
     }
+}
+
+/// Agreement with BFCL's own checker (docs/bfcl.md): the pinned bfcl-eval in
+/// its venv scores correct and mutated completions, punie-eval replays them,
+/// and every disagreement must be a documented one. Needs PyPI (the wheel,
+/// once) and the new pack language; run it with
+/// `cargo test --test it import_bfcl::agreement -- --ignored`.
+#[test]
+#[ignore = "needs the new pack language and the bfcl-eval venv (scripts/bfcl/venv.sh)"]
+fn agreement_with_bfcls_checker() {
+    let work = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new("bash")
+        .arg(crate::cli_support::repo("scripts/bfcl/agreement.sh"))
+        .arg(work.path())
+        .env("PUNIE_EVAL", env!("CARGO_BIN_EXE_punie-eval"))
+        .output()
+        .expect("run scripts/bfcl/agreement.sh");
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
 }

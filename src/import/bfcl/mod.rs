@@ -419,10 +419,16 @@ pub fn convert_entry(
             ));
         }
     }
+    // An alias is left out when it would name, or alias, another function.
     let mut tools = Vec::new();
     for f in functions {
         let own = f.get("name").and_then(Value::as_str).unwrap_or("");
-        let others: Vec<&str> = names.iter().copied().filter(|n| *n != own).collect();
+        let others: Vec<String> = names
+            .iter()
+            .filter(|n| **n != own)
+            .flat_map(|n| std::iter::once(n.to_string()).chain(schema::underscore_alias(n)))
+            .collect();
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
         tools.push(schema::tool_schema(f, &others, at)?);
     }
     let (conv_key, conv) = conversation(entry, at)?;
