@@ -27,6 +27,7 @@ pub mod bench;
 pub mod cache;
 pub mod chat;
 pub mod gguf;
+pub mod import;
 pub mod parse;
 pub mod plugin;
 pub mod problem;

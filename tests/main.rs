@@ -20,6 +20,7 @@ mod gguf_provision;
 mod gguf_reader;
 mod gguf_real_model;
 mod hardening;
+mod import_bfcl;
 mod layering;
 mod model_load;
 mod parity;

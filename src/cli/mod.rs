@@ -11,6 +11,7 @@ mod bench;
 mod compare;
 mod doctor;
 mod generate;
+mod import;
 mod model;
 mod packs;
 mod parse;
@@ -51,6 +52,8 @@ enum Command {
     Bench(bench::Args),
     /// Compare result files: deltas, side-by-side tables, McNemar tests.
     Compare(compare::Args),
+    /// Import other benchmarks' data as query packs (BFCL).
+    Import(import::Args),
 }
 
 /// How a command ended, when it ran to its end.
@@ -112,6 +115,7 @@ pub fn main() -> ExitCode {
         Command::Packs(a) => packs::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Import(a) => import::run(a),
     };
     if let Err(Failure::Input(m) | Failure::Runtime(m)) = &result {
         eprintln!("error: {m}");

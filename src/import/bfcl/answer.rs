@@ -1,0 +1,384 @@
+//! BFCL possible answers → expectations, following BFCL's AST checker
+//! (`bfcl_eval/eval_checker/ast_eval/ast_checker.py`, bfcl-eval 2026.3.23):
+//!
+//! - every ground-truth call is one expected call (`match = "all"`,
+//!   `calls = "exactly"`), matched in any order;
+//! - an argument's list of acceptable values: `""` in it means "may be
+//!   absent" (`optional = true`), the rest are the values;
+//! - strings (a `string` or `any` parameter whose first answer is a string)
+//!   are compared after BFCL's standardisation (`normalized`; several
+//!   acceptable strings: an anchored regex that is the same test);
+//! - `dict` parameters: key-wise (`keys`), a key may be absent when its list
+//!   holds `""`; lists: element-wise (`each`) with strings normalised, lists
+//!   of dicts element- and key-wise;
+//! - an answer whose type is not the declared one (BFCL's "variable" case:
+//!   `None`, or a string for an integer) is compared exactly;
+//! - a declared parameter the ground truth does not list must be absent.
+
+use super::schema::bfcl_type;
+use super::{At, BfclError};
+use serde_json::{json, Map, Value};
+
+/// What could not be said exactly; counted per category in the report and
+/// named in the query's `note`.
+pub mod notes {
+    pub const LIST_ALTERNATIVES: &str =
+        "several acceptable lists holding strings: compared exactly (BFCL normalises the strings)";
+    pub const MIXED_ALTERNATIVES: &str =
+        "strings and other values acceptable together: compared exactly (BFCL normalises the strings)";
+    pub const TYPE_MISMATCH: &str =
+        "an answer whose type is not the declared one: BFCL accepts it, the tool schema refuses it";
+    pub const NULL_REQUIRED: &str =
+        "null answer for a required argument: BFCL accepts it, the tool schema refuses it";
+    pub const FLOAT_ITEMS: &str =
+        "a float array: BFCL fails integer elements (unless the answer's first element is one), JSON Schema accepts them";
+}
+
+/// One entry's expectation, or why the entry cannot be a query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Converted {
+    /// The `expect` value and the notes on what it approximates.
+    Expect(Value, Vec<&'static str>),
+    /// The entry is left out, for this reason.
+    Skip(String),
+}
+
+/// BFCL's `standardize_string`: spaces and `,./-_*^` removed, lowercased,
+/// `'` read as `"`.
+pub fn standardize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '.' | '/' | '-' | '_' | '*' | '^'))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\'' { '"' } else { c })
+        .collect()
+}
+
+/// A regex that holds exactly the strings whose standardisation is one of
+/// `alternatives` (already standardised): case-insensitive, the removed
+/// characters allowed anywhere, `"` matching either quote.
+pub fn standardized_regex(alternatives: &[String]) -> String {
+    const IGNORED: &str = r"[ ,./\-_*^]*";
+    let alts: Vec<String> = alternatives
+        .iter()
+        .map(|a| {
+            let mut p = String::from(IGNORED);
+            for c in a.chars() {
+                if c == '"' {
+                    p.push_str(r#"["']"#);
+                } else {
+                    p.push_str(&regex::escape(&c.to_string()));
+                }
+                p.push_str(IGNORED);
+            }
+            p
+        })
+        .collect();
+    format!("(?i)^(?:{})$", alts.join("|"))
+}
+
+/// Python's type name of a JSON value, as `type()` would see it after `json.loads`.
+fn py_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+/// BFCL's `PYTHON_TYPE_MAPPING`.
+fn expected_py_type(bfcl: &str) -> &'static str {
+    match bfcl {
+        "integer" => "int",
+        "float" => "float",
+        "boolean" => "bool",
+        "array" | "tuple" => "list",
+        "dict" => "dict",
+        _ => "str",
+    }
+}
+
+fn is_blank(v: &Value) -> bool {
+    v.as_str() == Some("")
+}
+
+/// Exact comparison (JSON equality: `3` equals `3.0`, as in Python).
+fn exact(alts: &[&Value]) -> Value {
+    match alts {
+        [one] => json!({ "equals": one }),
+        many => json!({ "one_of": many }),
+    }
+}
+
+/// Strings compared as BFCL's `string_checker` does.
+fn strings(alts: &[&str]) -> Value {
+    let mut seen: Vec<String> = Vec::new();
+    let mut first: Vec<&str> = Vec::new();
+    for a in alts {
+        let s = standardize(a);
+        if !seen.contains(&s) {
+            seen.push(s);
+            first.push(a);
+        }
+    }
+    match first.as_slice() {
+        [one] => json!({ "normalized": one }),
+        _ => json!({ "regex": standardized_regex(&seen) }),
+    }
+}
+
+fn optional(mut m: Value, optional: bool) -> Value {
+    if optional {
+        if let Value::Object(o) = &mut m {
+            o.insert("optional".into(), Value::Bool(true));
+        }
+    }
+    m
+}
+
+struct Ctx<'a> {
+    at: &'a At,
+    notes: Vec<&'static str>,
+}
+
+impl Ctx<'_> {
+    fn note(&mut self, n: &'static str) {
+        if !self.notes.contains(&n) {
+            self.notes.push(n);
+        }
+    }
+
+    fn values<'v>(&self, v: &'v Value, what: &str) -> Result<&'v Vec<Value>, BfclError> {
+        v.as_array().ok_or_else(|| {
+            self.at.err(
+                format!("the acceptable values of {what} are {v}, not a list"),
+                "possible answers list every acceptable value: \"x\": [1, \"\"]",
+            )
+        })
+    }
+
+    /// One argument's list of acceptable values → a matcher; `Err(Ok(why))`
+    /// when the entry has to be skipped.
+    fn argument(
+        &mut self,
+        name: &str,
+        vals: &[Value],
+        prop: &Value,
+        required: bool,
+    ) -> Result<Result<Value, String>, BfclError> {
+        let may_be_absent = vals.iter().any(is_blank);
+        let alts: Vec<&Value> = vals.iter().filter(|v| !is_blank(v)).collect();
+        if alts.is_empty() {
+            return Ok(Ok(json!({ "present": false })));
+        }
+        let t = bfcl_type(prop).unwrap_or("any");
+        let expected = expected_py_type(t);
+        let first = py_type(alts[0]);
+        if required && alts.iter().any(|v| v.is_null()) {
+            self.note(notes::NULL_REQUIRED);
+        }
+        let variable = first != expected;
+        if variable && first != "NoneType" && t != "any" && !(t == "float" && first == "int") {
+            self.note(notes::TYPE_MISMATCH);
+        }
+        let m = if variable {
+            exact(&alts)
+        } else {
+            match t {
+                "dict" => match alts.as_slice() {
+                    [one] => self.keys(name, one)?,
+                    _ => {
+                        return Ok(Err(format!(
+                            "argument {name:?} has {} acceptable objects (the pack language has \
+                             no choice between matchers)",
+                            alts.len()
+                        )))
+                    }
+                },
+                "array" | "tuple" => {
+                    let items = prop.get("items").and_then(bfcl_type).unwrap_or("any");
+                    if items == "dict" {
+                        match alts.as_slice() {
+                            [Value::Array(dicts)] => {
+                                let each = dicts
+                                    .iter()
+                                    .map(|d| self.keys(name, d))
+                                    .collect::<Result<Vec<_>, _>>()?;
+                                json!({ "each": each })
+                            }
+                            [_] => exact(&alts),
+                            _ => {
+                                return Ok(Err(format!(
+                                    "argument {name:?} has {} acceptable lists of objects (the \
+                                     pack language has no choice between matchers)",
+                                    alts.len()
+                                )))
+                            }
+                        }
+                    } else {
+                        if items == "float" {
+                            self.note(notes::FLOAT_ITEMS);
+                        }
+                        self.list(&alts)
+                    }
+                }
+                "string" | "any" => {
+                    let s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
+                    strings(&s)
+                }
+                _ => exact(&alts),
+            }
+        };
+        Ok(Ok(optional(m, may_be_absent)))
+    }
+
+    /// BFCL's `list_checker`: top-level string elements normalised, the rest equal.
+    fn list(&mut self, alts: &[&Value]) -> Value {
+        let has_strings = |v: &Value| v.as_array().is_some_and(|a| a.iter().any(Value::is_string));
+        match alts {
+            [Value::Array(items)] if items.iter().any(Value::is_string) => {
+                let each: Vec<Value> = items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => json!({ "normalized": s }),
+                        other => json!({ "equals": other }),
+                    })
+                    .collect();
+                json!({ "each": each })
+            }
+            _ => {
+                if alts.len() > 1 && alts.iter().any(|v| has_strings(v)) {
+                    self.note(notes::LIST_ALTERNATIVES);
+                }
+                exact(alts)
+            }
+        }
+    }
+
+    /// BFCL's `dict_checker` for one acceptable object: every key of the
+    /// model's object must be listed, each value one of the key's values
+    /// (strings normalised), a key may be missing when its list holds `""`.
+    fn keys(&mut self, name: &str, answer: &Value) -> Result<Value, BfclError> {
+        let Some(map) = answer.as_object() else {
+            return Ok(json!({ "equals": answer }));
+        };
+        let mut keys = Map::new();
+        for (k, v) in map {
+            let vals = self.values(v, &format!("{name}.{k}"))?;
+            let may_be_absent = vals.iter().any(is_blank);
+            let alts: Vec<&Value> = vals.iter().filter(|v| !is_blank(v)).collect();
+            let m = if alts.is_empty() {
+                json!({ "present": false })
+            } else if alts.iter().all(|v| v.is_string()) {
+                let s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
+                optional(strings(&s), may_be_absent)
+            } else {
+                if alts.iter().any(|v| v.is_string()) {
+                    self.note(notes::MIXED_ALTERNATIVES);
+                }
+                optional(exact(&alts), may_be_absent)
+            };
+            keys.insert(k.clone(), m);
+        }
+        Ok(json!({ "keys": keys }))
+    }
+}
+
+/// The ground truth of one entry (`[{"fn": {"arg": [values…]}}, …]`) with
+/// the entry's functions → the query's expectation.
+pub fn expectation(
+    ground_truth: &Value,
+    functions: &[Value],
+    at: &At,
+) -> Result<Converted, BfclError> {
+    let Some(calls) = ground_truth.as_array().filter(|c| !c.is_empty()) else {
+        return Err(at.err(
+            "`ground_truth` is not a non-empty list of calls",
+            "possible answers look like {\"id\": …, \"ground_truth\": [{\"fn\": {\"arg\": [1]}}]}",
+        ));
+    };
+    let mut ctx = Ctx {
+        at,
+        notes: Vec::new(),
+    };
+    let mut tools = Vec::new();
+    for call in calls {
+        let Some((fname, args)) = call
+            .as_object()
+            .filter(|o| o.len() == 1)
+            .and_then(|o| o.iter().next())
+        else {
+            return Err(at.err(
+                format!("a ground-truth call is {call}, not an object with one function name"),
+                "each call is {\"function_name\": {\"argument\": [acceptable values]}}",
+            ));
+        };
+        let Some(function) = functions
+            .iter()
+            .find(|f| f.get("name").and_then(Value::as_str) == Some(fname))
+        else {
+            return Err(at.err(
+                format!(
+                    "the ground truth calls {fname:?}, which the entry's functions do not declare"
+                ),
+                "the entry's `function` list must hold every function its answer calls",
+            ));
+        };
+        let Some(args) = args.as_object() else {
+            return Err(at.err(
+                format!("the arguments of {fname:?} are {args}, not an object"),
+                "write them as {\"argument\": [acceptable values]}",
+            ));
+        };
+        let params = function.get("parameters");
+        let props = params
+            .and_then(|p| p.get("properties"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let required: Vec<&str> = params
+            .and_then(|p| p.get("required"))
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut out = Map::new();
+        for (arg, vals) in args {
+            let vals = ctx.values(vals, &format!("{fname}.{arg}"))?;
+            let Some(prop) = props.get(arg) else {
+                if vals.iter().any(is_blank) {
+                    // May be absent, and BFCL fails it when given: the tool
+                    // schema (additionalProperties: false) says the same.
+                    continue;
+                }
+                return Ok(Converted::Skip(format!(
+                    "the ground truth needs argument {arg:?}, which {fname:?} does not declare \
+                     (BFCL's checker can never pass it)"
+                )));
+            };
+            match ctx.argument(arg, vals, prop, required.contains(&arg.as_str()))? {
+                Ok(m) => {
+                    out.insert(arg.clone(), m);
+                }
+                Err(why) => return Ok(Converted::Skip(why)),
+            }
+        }
+        for p in props.keys() {
+            if !args.contains_key(p) {
+                out.insert(p.clone(), json!({ "present": false }));
+            }
+        }
+        let mut tool = Map::new();
+        tool.insert("name".into(), Value::String(fname.clone()));
+        if !out.is_empty() {
+            tool.insert("args".into(), Value::Object(out));
+        }
+        tools.push(Value::Object(tool));
+    }
+    Ok(Converted::Expect(
+        json!({ "tool": tools, "match": "all", "calls": "exactly" }),
+        ctx.notes,
+    ))
+}

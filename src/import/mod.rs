@@ -1,0 +1,3 @@
+//! Importers: other benchmarks' data as query packs.
+
+pub mod bfcl;
