@@ -573,7 +573,6 @@ fn every_supported_category_of_the_real_wheel_converts() {
 /// Ignored until the pack language of docs/query-packs.md ("Several calls…",
 /// "More matchers", "Tools per query", "Type switches") is in the loader.
 #[test]
-#[ignore = "needs the new pack language (calls, normalized, keys, each, optional, tools, switches)"]
 fn imported_packs_pass_packs_check() {
     let tmp = tempfile::tempdir().unwrap();
     fake_bfcl(tmp.path());

@@ -141,11 +141,14 @@ pub fn structure<E>(pack: &Pack<E>) -> Vec<Found> {
             );
         }
         if let Some(tools) = &q.tools {
-            if tools.is_empty() {
+            // `tools = []` with `tools_mode = "only"` offers no tools at all
+            // (BFCL's irrelevance entries); added to the pack's, it adds nothing.
+            if tools.is_empty() && q.tools_mode == super::pack::ToolsMode::Add {
                 push(
                     at(i, &["tools"]),
-                    format!("{name} has an empty tools list"),
-                    "give the query's tool schemas, or remove `tools`",
+                    format!("{name} has an empty tools list, which adds nothing"),
+                    "give the query's tool schemas, use tools_mode = \"only\" to offer no \
+                     tools at all, or remove `tools`",
                 );
             }
             if let Err(wrong) = q.own_tools("") {
