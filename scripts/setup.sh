@@ -22,7 +22,7 @@ mkdir -p "$CACHE"
 #    for mlx-c, OpenBLAS so dense matmul is not on the wheel's reference BLAS.
 if [ "$OS" = Linux ] && command -v dpkg >/dev/null; then
   need=()
-  for p in libclang-dev g++ libopenblas0-pthread unzip python3-pip; do
+  for p in libclang-dev g++ libopenblas0-pthread unzip python3-pip python3-venv; do
     if [ "$p" = python3-pip ] && python3 -m pip --version >/dev/null 2>&1; then continue; fi
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done

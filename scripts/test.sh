@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# BFCL's own checker (pinned bfcl-eval wheel, sha256-checked, in a venv) for
+# the agreement test.
+bash scripts/bfcl/venv.sh >/dev/null
+bash scripts/bfcl/fetch-wheel.sh >/dev/null
 # Tests over Punie's data run where ../shared/punie (or $PUNIE_SHARED) exists
 # and report themselves skipped where it does not (a clone of the repo alone).
 if [ -n "${PUNIE_SHARED:-}" ] || [ -f ../shared/punie/phase27_cleaned/train.jsonl ]; then

@@ -621,7 +621,6 @@ fn imported_packs_pass_packs_check() {
 /// once) and the new pack language; run it with
 /// `cargo test --test it import_bfcl::agreement -- --ignored`.
 #[test]
-#[ignore = "needs the new pack language and the bfcl-eval venv (scripts/bfcl/venv.sh)"]
 fn agreement_with_bfcls_checker() {
     let work = tempfile::tempdir().unwrap();
     let o = std::process::Command::new("bash")
