@@ -631,3 +631,53 @@ fn agreement_with_bfcls_checker() {
         .expect("run scripts/bfcl/agreement.sh");
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
 }
+
+/// The shipped `queries/bfcl-sample` (issue 14) is exactly what the
+/// documented command writes from the pinned wheel, and every pack of it
+/// passes `packs check`.
+#[test]
+fn shipped_sample_is_what_the_importer_writes() {
+    let shipped = std::path::PathBuf::from(crate::cli_support::repo("queries/bfcl-sample"));
+    let o = punie(
+        &[
+            "packs",
+            "check",
+            "--queries",
+            &shipped.display().to_string(),
+        ],
+        &shipped,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("8 pack(s) ok"),
+        "{}",
+        text(&o.stdout)
+    );
+    let Ok(Some(wheel)) = bfcl::source::cached_wheel() else {
+        eprintln!("skipped the byte comparison: no bfcl-eval wheel in the cache (bash scripts/bfcl/fetch-wheel.sh)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sample");
+    let o = punie(
+        &[
+            "import", "bfcl", &wheel.display().to_string(), "--out", &out.display().to_string(),
+            "--sample", "40", "--seed", "1", "--categories",
+            "simple_python,multiple,parallel,parallel_multiple,irrelevance,live_simple,live_multiple,live_irrelevance",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for e in std::fs::read_dir(&shipped).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let name = p.file_name().unwrap();
+            let want = std::fs::read(out.join(name)).unwrap();
+            assert!(
+                std::fs::read(&p).unwrap() == want,
+                "{} differs from the importer's output",
+                name.to_string_lossy()
+            );
+        }
+    }
+}
