@@ -11,7 +11,7 @@ fn floor(room: &str) -> Option<u8> {
         "bench" | "sources" => 4,
         "run" | "report" => 3,
         "results" => 2,
-        "provision" => 1,
+        "provision" | "import" => 1,
         "parse" | "schema" | "suite" | "score" | "plugin" | "model" | "runtime" | "arch"
         | "chat" | "gguf" | "stats" | "cache" | "text" | "problem" => 0,
         _ => return None,
