@@ -301,6 +301,7 @@ fn fuzz_transcripts_and_results() {
     });
 }
 
+#[cfg(feature = "mlx")]
 #[test]
 fn fuzz_targets_files() {
     let dir = tempfile::tempdir().unwrap();
