@@ -63,9 +63,27 @@ impl Group {
 /// Whether `code` nests deeper than `limit` levels. Linear in the code and
 /// never recursive; code that does not lex is measured as far as it lexes
 /// (the parser reports the error).
+/// An upper bound on the levels [`exceeds`] counts: punctuation bytes,
+/// words and lines (each level is at least one of them).
+fn token_bound(code: &str) -> usize {
+    let (mut n, mut in_word) = (1, false);
+    for &b in code.as_bytes() {
+        let word = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        if word {
+            n += usize::from(!in_word);
+        } else if b == b'\n' || !b.is_ascii_whitespace() {
+            n += 1;
+        }
+        in_word = word;
+    }
+    n
+}
+
 pub(crate) fn exceeds(code: &str, limit: usize) -> bool {
-    // Every level takes at least one byte.
-    if code.len() + 2 <= limit {
+    // Every level takes at least one byte, and at least one token: a
+    // punctuation byte, a word or a line. Counting those is one cheap pass
+    // that clears real code (a few hundred tokens) without lexing it twice.
+    if code.len() + 2 <= limit || token_bound(code) + 2 <= limit {
         return false;
     }
     let mut lexer = lexer::lex(code, Mode::Module);
