@@ -13,7 +13,7 @@ fn a_query_past_its_timeout_fails_with_the_reason_and_the_run_goes_on() {
                 [[query]]\nid = \"a\"\nuser = \"hello\"\nexpect = \"direct\"\n\
                 [[query]]\nid = \"b\"\nuser = \"again\"\nexpect = \"direct\"\n";
     std::fs::write(dir.join("pack.toml"), pack).unwrap();
-    let model = crate::run_resume::synth(dir);
+    let model = crate::cli_support::synth_tiny(dir);
     let m = model.to_str().unwrap();
     // A limit no generation of 64 tokens meets.
     let o = punie(
@@ -89,7 +89,7 @@ fn a_query_past_its_timeout_fails_with_the_reason_and_the_run_goes_on() {
 fn a_model_too_big_for_the_memory_is_refused_before_loading() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let model = crate::run_resume::synth(dir);
+    let model = crate::cli_support::synth_tiny(dir);
     let m = model.to_str().unwrap();
     let generate = |env: &[(&str, &str)]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_punie-eval"))

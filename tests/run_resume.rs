@@ -3,9 +3,9 @@
 //! transcript line — resumes and ends with the same results as a run that
 //! was never interrupted, with one transcript line per query.
 
-use crate::cli_support::{punie, results_json, text, tokenizer_dir};
+use crate::cli_support::{punie, results_json, text};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,25 +25,6 @@ fn pack() -> String {
         p += &format!("\n[[query]]\nid = \"q{i}\"\nuser = \"Question number {i}: what changed?\"\nexpect = {expect}\n");
     }
     p
-}
-
-pub(crate) fn synth(dir: &Path) -> PathBuf {
-    let out = dir.join("tiny");
-    let tok = tokenizer_dir();
-    let o = punie(
-        &[
-            "model",
-            "synth",
-            "--arch",
-            "qwen3",
-            "--tokenizer",
-            tok.to_str().unwrap(),
-            out.to_str().unwrap(),
-        ],
-        dir,
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    out
 }
 
 fn lines(path: &Path) -> usize {
@@ -137,7 +118,7 @@ fn killed_runs_resume_to_the_uninterrupted_results() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("pack.toml"), pack()).unwrap();
-    let model = synth(dir);
+    let model = crate::cli_support::synth_tiny(dir);
     let m = model.to_str().unwrap();
 
     let o = punie(

@@ -2,7 +2,7 @@
 //! pack that came from a plugin, that plugin (its custom checks). The three
 //! travel as one value from assembly to the runner.
 
-use crate::parse::{classify_with, Profile, Verdict};
+use crate::parse::Verdict;
 use crate::plugin::Plugin;
 use crate::results::PackInfo;
 use crate::schema::{SchemaError, Toolset};
@@ -32,12 +32,6 @@ impl Suite {
     /// The pack id: transcripts and results are keyed by it.
     pub fn id(&self) -> &str {
         &self.pack.pack.pack.id
-    }
-
-    /// A completion's verdict against this suite's toolset (for a query
-    /// with its own tools, classify against [`Self::query_toolset`]).
-    pub fn classify(&self, completion: &str, profile: Profile) -> Verdict {
-        classify_with(completion, &self.toolset, profile)
     }
 
     /// The toolset the suite's calls are validated under: the pack's type

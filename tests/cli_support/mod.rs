@@ -103,3 +103,24 @@ pub fn parse_stdin_with(input: &[u8], flags: &[&str]) -> Output {
     writer.join().unwrap().expect("write stdin");
     o
 }
+
+/// A tiny random qwen3 model folder (`model synth`) at `dir/tiny`, with the
+/// real Qwen3 tokenizer: for tests that run a model end to end.
+pub fn synth_tiny(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("tiny");
+    let tok = tokenizer_dir();
+    let o = punie(
+        &[
+            "model",
+            "synth",
+            "--arch",
+            "qwen3",
+            "--tokenizer",
+            tok.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    out
+}
