@@ -1,7 +1,8 @@
-//! `run --resume DIR` (issue 15): a run killed with SIGKILL at several
-//! points — after the first query, half way, and in the middle of writing a
-//! transcript line — resumes and ends with the same results as a run that
-//! was never interrupted, with one transcript line per query.
+//! `run --resume DIR` and `bench --resume DIR` (issue 15): a run killed
+//! with SIGKILL at several points — after the first query, half way, and in
+//! the middle of writing a transcript line — resumes and ends with the same
+//! results as a run that was never interrupted, with one transcript line
+//! per query.
 
 use crate::cli_support::{punie, results_json, text};
 use serde_json::Value;
@@ -31,19 +32,21 @@ fn lines(path: &Path) -> usize {
     std::fs::read_to_string(path).map_or(0, |t| t.matches('\n').count())
 }
 
-/// Starts `run` into `out` and kills it (SIGKILL) once `after` transcript
+/// `run` (or `bench`, one steady run) of the pack on `model`, then `tail`.
+fn command<'a>(verb: &'a str, model: &'a str, tail: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![verb, "--model", model, "--suite", "pack.toml"];
+    if verb == "bench" {
+        args.extend(["--steady", "1", "--no-hash"]);
+    }
+    args.extend(tail);
+    args
+}
+
+/// Starts `verb` into `out` and kills it (SIGKILL) once `after` transcript
 /// lines are written. Returns how many lines the killed run left.
-fn run_and_kill(dir: &Path, model: &str, out: &str, after: usize) -> usize {
+fn run_and_kill(dir: &Path, verb: &str, model: &str, out: &str, after: usize) -> usize {
     let mut child = Command::new(env!("CARGO_BIN_EXE_punie-eval"))
-        .args([
-            "run",
-            "--model",
-            model,
-            "--suite",
-            "pack.toml",
-            "--out",
-            out,
-        ])
+        .args(command(verb, model, &["--out", out]))
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -78,19 +81,8 @@ fn outcome(r: &Value) -> Vec<Value> {
         .collect()
 }
 
-fn resume(dir: &Path, model: &str, out: &str) -> Value {
-    let o = punie(
-        &[
-            "run",
-            "--model",
-            model,
-            "--suite",
-            "pack.toml",
-            "--resume",
-            out,
-        ],
-        dir,
-    );
+fn resume(dir: &Path, verb: &str, model: &str, out: &str) -> Value {
+    let o = punie(&command(verb, model, &["--resume", out]), dir);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("resuming"), "{}", text(&o.stderr));
     let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
@@ -115,36 +107,46 @@ fn resume(dir: &Path, model: &str, out: &str) -> Value {
 
 #[test]
 fn killed_runs_resume_to_the_uninterrupted_results() {
+    killed_and_resumed("run");
+}
+
+#[test]
+fn killed_benches_resume_to_the_uninterrupted_results() {
+    killed_and_resumed("bench");
+}
+
+fn killed_and_resumed(verb: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("pack.toml"), pack()).unwrap();
     let model = crate::cli_support::synth_tiny(dir);
     let m = model.to_str().unwrap();
 
-    let o = punie(
-        &[
-            "run",
-            "--model",
-            m,
-            "--suite",
-            "pack.toml",
-            "--out",
-            "whole",
-        ],
-        dir,
-    );
+    let o = punie(&command(verb, m, &["--out", "whole"]), dir);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let whole = outcome(&results_json(dir, "whole"));
+    let o = punie(&command(verb, m, &["--out", "whole"]), dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("already holds a run"),
+        "{}",
+        text(&o.stderr)
+    );
 
     for (out, after) in [("early", 1), ("half", QUERIES / 2)] {
-        let left = run_and_kill(dir, m, out, after);
+        let left = run_and_kill(dir, verb, m, out, after);
         assert!(
             left < QUERIES,
-            "{out}: the run finished ({left} lines) before it was killed"
+            "{out}: the {verb} finished ({left} lines) before it was killed"
         );
         assert!(!dir.join(out).join("results.json").exists());
-        let resumed = resume(dir, m, out);
+        let resumed = resume(dir, verb, m, out);
         assert_eq!(outcome(&resumed), whole, "{out}: killed after {left} lines");
+        if verb == "bench" {
+            // Timings are the resuming process's own, measured again.
+            assert!(resumed["bench"]["load_s"].as_f64().unwrap() > 0.0);
+            assert_eq!(resumed["bench"]["steady"].as_array().unwrap().len(), 1);
+        }
     }
 
     // Killed in the middle of writing a line: the file ends in half a line.
@@ -154,18 +156,7 @@ fn killed_runs_resume_to_the_uninterrupted_results() {
     let sixth = t.lines().nth(5).unwrap();
     cut.push_str(&sixth[..sixth.len() / 2]);
     std::fs::write(dir.join("torn/transcripts.jsonl"), cut).unwrap();
-    let o = punie(
-        &[
-            "run",
-            "--model",
-            m,
-            "--suite",
-            "pack.toml",
-            "--resume",
-            "torn",
-        ],
-        dir,
-    );
+    let o = punie(&command(verb, m, &["--resume", "torn"]), dir);
     assert!(
         text(&o.stderr).contains("dropped a torn last line"),
         "{}",

@@ -2,6 +2,11 @@
 //! cold (warm-up, then the steady series, each prefilled from scratch as a
 //! user's first request would be), then score every query of every suite
 //! once with the shared-prefix cache. Returns one typed results document.
+//!
+//! Resuming (`bench --resume`): the accuracy pass takes the queries an
+//! interrupted bench finished from its transcripts and runs the rest; load,
+//! warm-up and steady state are measured again, in this process, because
+//! they describe the process that reports them.
 
 use super::provenance::model_hashes;
 use super::stats::summarize;
@@ -11,7 +16,9 @@ use crate::results::{
     BenchMetrics, BenchSettings, Provenance, QuantizationInfo, RunResults, Timed,
 };
 use crate::run::mlx::MlxBackend;
-use crate::run::{Backend, Observer, PreparedQuery, Runner, Suite};
+use crate::run::{
+    Backend, Observer, PreparedQuery, ReplayBackend, ResumeBackend, Runner, Suite, TranscriptWriter,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,6 +39,16 @@ pub struct BenchRequest {
     pub profile: crate::parse::Profile,
 }
 
+/// Where the accuracy pass records its queries, and what an interrupted
+/// bench already finished.
+#[derive(Default)]
+pub struct BenchRecord<'a> {
+    /// One line per finished query, flushed as it finishes.
+    pub transcripts: Option<&'a mut TranscriptWriter>,
+    /// The interrupted bench's finished queries (`--resume`).
+    pub finished: Option<ReplayBackend>,
+}
+
 /// Why a bench could not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
@@ -43,7 +60,11 @@ pub enum BenchError {
     Runtime(String),
 }
 
-pub fn bench(req: BenchRequest, observer: &mut dyn Observer) -> Result<RunResults, BenchError> {
+pub fn bench(
+    req: BenchRequest,
+    record: BenchRecord<'_>,
+    observer: &mut dyn Observer,
+) -> Result<RunResults, BenchError> {
     let input = BenchError::Input;
     let runtime = |e: &dyn std::fmt::Display| BenchError::Runtime(e.to_string());
     let mut suites = req.suites;
@@ -131,12 +152,18 @@ pub fn bench(req: BenchRequest, observer: &mut dyn Observer) -> Result<RunResult
 
     // Accuracy: every query of every suite once.
     backend.reuse_prefix = true;
-    let mut results = Runner::new(&suites)
+    let mut runner = Runner::new(&suites)
         .repeats(req.repeats)
         .profile(req.profile)
-        .observer(observer)
-        .run(&mut backend as &mut dyn Backend)
-        .map_err(|e| runtime(&e))?;
+        .observer(observer);
+    if let Some(w) = record.transcripts {
+        runner = runner.transcripts(w);
+    }
+    let mut results = match record.finished {
+        Some(finished) => runner.run(&mut ResumeBackend::new(finished, &mut backend)),
+        None => runner.run(&mut backend as &mut dyn Backend),
+    }
+    .map_err(|e| runtime(&e))?;
     let peak = mlx_rs::memory::peak_memory().unwrap_or(0) as u64;
 
     let config = &backend.model().config;

@@ -25,9 +25,25 @@ pub struct Args {
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long)]
     max_tokens: Option<u32>,
-    /// Write the full result (run results + bench metrics + provenance).
+    /// Also write the full result (run results + bench metrics +
+    /// provenance) to FILE; it is always written to --out/results.json.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Directory for results.json and transcripts.jsonl (one line per
+    /// query of the accuracy pass, as it finishes) [default:
+    /// results/bench-<UTC time>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace the bench already in --out; without it a non-empty --out is
+    /// refused.
+    #[arg(long, conflicts_with = "resume")]
+    force: bool,
+    /// Finish the interrupted bench in DIR (its --out): the accuracy pass
+    /// keeps the queries its transcripts.jsonl has and runs the others;
+    /// load, warm-up and steady state are measured again. The same suites
+    /// and model as the interrupted bench.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    resume: Option<PathBuf>,
     /// Targets file (TOML): pass/fail lines and exit 1 on a miss.
     #[arg(long, value_name = "FILE")]
     targets: Option<PathBuf>,
@@ -58,8 +74,9 @@ pub fn run(_args: Args) -> CliResult {
 #[cfg(feature = "mlx")]
 pub fn run(args: Args) -> CliResult {
     use super::progress::Progress;
+    use super::run_dir::RunDir;
     use super::Outcome;
-    use punie_eval::bench::{bench, targets::Targets, BenchError, BenchRequest};
+    use punie_eval::bench::{bench, targets::Targets, BenchError, BenchRecord, BenchRequest};
     use punie_eval::sources::Sources;
 
     if let Some(dir) = &args.model {
@@ -74,7 +91,8 @@ pub fn run(args: Args) -> CliResult {
     } else {
         args.suites.clone()
     };
-    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    let mut run_dir = RunDir::at("bench", args.out.as_deref(), args.resume.as_deref())?;
+    let mut outputs = run_dir.outputs();
     if let Some(p) = &args.json {
         outputs.push(("--json", p.as_path()));
     }
@@ -82,6 +100,7 @@ pub fn run(args: Args) -> CliResult {
     let mut inputs: Vec<&std::path::Path> = suite_paths.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.targets.as_deref());
     super::refuse_overwrite(&outputs, &inputs)?;
+    run_dir.open(args.resume.is_some(), args.force)?;
     let sources = Sources {
         files: suite_paths.clone(),
         ..args.plugins.sources()
@@ -97,8 +116,13 @@ pub fn run(args: Args) -> CliResult {
         hash: !args.no_hash,
         profile: args.parse_profile,
     };
+    let (mut transcripts, finished) = run_dir.start()?;
+    let record = BenchRecord {
+        transcripts: Some(&mut transcripts),
+        finished,
+    };
     let mut progress = Progress::new();
-    let results = bench(request, &mut progress);
+    let results = bench(request, record, &mut progress);
     progress.finish();
     let results = results.map_err(|e| match e {
         BenchError::Input(m) => Failure::Input(m),
@@ -109,6 +133,7 @@ pub fn run(args: Args) -> CliResult {
     };
 
     // Files first: a closed stdout must not lose them.
+    results.write(&run_dir.results)?;
     if let Some(path) = &args.json {
         results.write(path)?;
     }
@@ -118,9 +143,11 @@ pub fn run(args: Args) -> CliResult {
     out!("{}", punie_eval::report::terminal::summary(&results));
     outln!();
     out!("{}", metrics.results_block(&results.overall.strict));
-    if let Some(path) = &args.json {
-        outln!("\nresults: {}", path.display());
-    }
+    outln!(
+        "\nresults: {}\ntranscripts: {}",
+        run_dir.results.display(),
+        run_dir.transcripts.display()
+    );
     let mut outcome = super::run::plugin_outcome(plugin_failures);
     if let Some(t) = targets {
         outln!("\nTARGETS");

@@ -17,6 +17,7 @@ mod packs;
 mod parse;
 mod progress;
 mod run;
+mod run_dir;
 mod schemas;
 #[cfg(feature = "mlx")]
 mod tools;

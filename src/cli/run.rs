@@ -4,10 +4,10 @@
 
 use super::packs::PluginArgs;
 use super::progress::Progress;
+use super::run_dir::RunDir;
 use super::{CliResult, Failure, Outcome};
 use punie_eval::report::terminal;
-use punie_eval::results::now_rfc3339;
-use punie_eval::run::{Backend, ReplayBackend, Runner, Suite, TranscriptWriter};
+use punie_eval::run::{Backend, ReplayBackend, Runner, Suite};
 use punie_eval::sources::Sources;
 use std::path::PathBuf;
 
@@ -97,95 +97,20 @@ pub fn run(args: Args) -> CliResult {
     if let Some(m) = args.max_tokens {
         suites.iter_mut().for_each(|s| s.cap_tokens(m));
     }
-    let out_dir = args
-        .resume
-        .clone()
-        .or_else(|| args.out.clone())
-        .unwrap_or_else(|| {
-            let stamp: String = now_rfc3339()
-                .chars()
-                .filter(|c| *c != ':' && *c != '-')
-                .collect();
-            PathBuf::from("results").join(format!("run-{stamp}"))
-        });
-    std::fs::create_dir_all(&out_dir).map_err(|e| {
-        format!(
-            "{}: cannot create the output directory: {e}; fix: choose another --out",
-            out_dir.display()
-        )
-    })?;
-    let transcripts_path = out_dir.join("transcripts.jsonl");
-    let results_path = out_dir.join("results.json");
-    let mut outputs = vec![
-        ("results", results_path.as_path()),
-        ("transcripts", transcripts_path.as_path()),
-    ];
+    let mut run_dir = RunDir::at("run", args.out.as_deref(), args.resume.as_deref())?;
+    let mut outputs = run_dir.outputs();
     outputs.extend(args.reports.iter().map(|r| ("--report", r.path.as_path())));
     let mut inputs: Vec<&std::path::Path> = args.suites.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.replay.as_deref());
     super::refuse_overwrite(&outputs, &inputs)?;
-    // A second run into the same folder used to append to the first one's
-    // transcripts (duplicates that --replay then refuses) and replace its
-    // results: refuse unless --force says to replace it.
-    let previous: Vec<&PathBuf> = [&results_path, &transcripts_path]
-        .into_iter()
-        .filter(|p| p.exists())
-        .collect();
-    // --resume: the interrupted run's finished queries, its torn last line
-    // (a kill mid-write) dropped from the file.
-    let interrupted = match &args.resume {
-        Some(_) => {
-            let i = punie_eval::run::interrupted(&transcripts_path)?;
-            if i.torn_bytes > 0 {
-                eprintln!(
-                    "note: {}: dropped a torn last line ({} bytes, cut by the interruption); its query runs again",
-                    transcripts_path.display(),
-                    i.torn_bytes
-                );
-            }
-            eprintln!(
-                "resuming {}: {} finished queries kept",
-                out_dir.display(),
-                i.finished.len()
-            );
-            Some(i)
-        }
-        None => None,
-    };
-    if !previous.is_empty() && !args.force && interrupted.is_none() {
-        return Err(Failure::Input(format!(
-            "{}: already holds a run ({}); fix: pass --resume {} to finish it, --force to replace it, or choose another --out",
-            out_dir.display(),
-            previous
-                .iter()
-                .filter_map(|p| p.file_name())
-                .map(|n| n.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join(", "),
-            out_dir.display()
-        )));
-    }
+    run_dir.open(args.resume.is_some(), args.force)?;
     // Checked before the model loads (minutes for a large one); written after.
     let mut backend = open_backend(&args)?;
-    for p in previous.into_iter().filter(|_| interrupted.is_none()) {
-        std::fs::remove_file(p).map_err(|e| {
-            format!(
-                "{}: cannot replace: {e}; fix: check permissions",
-                p.display()
-            )
-        })?;
-    }
-    let mut transcripts = TranscriptWriter::append(&transcripts_path).map_err(|e| {
-        format!(
-            "{}: cannot open for writing: {e}; fix: choose another --out",
-            transcripts_path.display()
-        )
-    })?;
+    let (mut transcripts, finished) = run_dir.start()?;
     let mut resumed;
-    let backend: &mut dyn Backend = match interrupted {
-        Some(i) => {
-            transcripts = transcripts.already_written(i.finished.keys().collect::<Vec<_>>());
-            resumed = punie_eval::run::ResumeBackend::new(i.finished, backend.as_mut());
+    let backend: &mut dyn Backend = match finished {
+        Some(f) => {
+            resumed = punie_eval::run::ResumeBackend::new(f, backend.as_mut());
             &mut resumed
         }
         None => backend.as_mut(),
@@ -201,7 +126,7 @@ pub fn run(args: Args) -> CliResult {
     progress.finish();
     let results = results.map_err(Failure::runtime)?;
 
-    results.write(&results_path)?;
+    results.write(&run_dir.results)?;
     for spec in &args.reports {
         punie_eval::report::write(&results, spec.format, &spec.path)?;
     }
@@ -212,8 +137,8 @@ pub fn run(args: Args) -> CliResult {
     }
     outln!(
         "\nresults: {}\ntranscripts: {}",
-        results_path.display(),
-        transcripts_path.display()
+        run_dir.results.display(),
+        run_dir.transcripts.display()
     );
 
     if let (Some(min), Some(strict)) = (args.min_accuracy, results.overall.strict.value) {
