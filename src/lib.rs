@@ -18,11 +18,10 @@
 //! - [`arch`]: the facts of each architecture, one file each (no MLX).
 //! - [`model`]: the in-process MLX model runtime (feature `mlx`).
 //! - [`provision`]: making model folders: default model, synth, quantize (feature `mlx`).
-//! - [`bench`]: load/memory/warm-up/steady-state metrics and targets (feature `mlx`).
+//! - [`bench`]: load/memory/warm-up/steady-state metrics (the procedure: feature `mlx`) and targets.
 //! - [`runtime`]: facts about the linked MLX runtime (feature `mlx`).
 
 pub mod arch;
-#[cfg(feature = "mlx")]
 pub mod bench;
 pub mod cache;
 pub mod chat;

@@ -155,6 +155,29 @@ fn completions() -> Vec<Vec<u8>> {
         b"```json\n{\"name\": \"git_status\", \"arguments\": {\"path\": \".\"}}\n```".to_vec(),
     );
     out.push(b"<think>plan</think>I'll run the type checker.".to_vec());
+    out.extend(punie_turns());
+    out
+}
+
+/// Every 25th assistant turn of Punie's training data (code mode, direct
+/// answers, answers after tool results), where ../shared/punie exists.
+fn punie_turns() -> Vec<Vec<u8>> {
+    let dir = std::env::var_os("PUNIE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo("../shared/punie"));
+    let mut out = Vec::new();
+    for rel in ["phase27_cleaned/train.jsonl", "phase33_merged/train.jsonl"] {
+        let Ok(text) = std::fs::read_to_string(dir.join(rel)) else {
+            continue;
+        };
+        let turns = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .flat_map(|row| row["messages"].as_array().cloned().unwrap_or_default())
+            .filter(|m| m["role"] == "assistant")
+            .filter_map(|m| m["content"].as_str().map(|c| c.as_bytes().to_vec()));
+        out.extend(turns.step_by(25));
+    }
     out
 }
 
@@ -265,6 +288,41 @@ fn fuzz_query_packs_as_json_and_expectations() {
     });
 }
 
+/// What a plugin hands over: its manifest and its pack JSON, with the
+/// extra tool schemas it brings, then the toolset built from them.
+#[test]
+fn fuzz_plugin_json() {
+    let pack = punie_eval::suite::LoadedPack::from_toml(
+        &String::from_utf8_lossy(&file("queries/protocol.toml")),
+        "p",
+    )
+    .unwrap();
+    let id = pack.pack.pack.id.clone();
+    let mut doc = serde_json::to_value(&pack.pack).unwrap();
+    let plain = serde_json::to_vec(&doc).unwrap();
+    doc["tools"] = serde_json::json!([
+        serde_json::from_slice::<serde_json::Value>(&file("schemas/tools/cst_rename.json"))
+            .unwrap(),
+        serde_json::from_slice::<serde_json::Value>(&file("schemas/tools/validate_component.json"))
+            .unwrap(),
+    ]);
+    let seeds = vec![
+        plain,
+        serde_json::to_vec(&doc).unwrap(),
+        format!(r#"{{"id": "{id}", "version": "1", "description": "a pack"}}"#).into_bytes(),
+        br#"{"error": "the plugin failed"}"#.to_vec(),
+    ];
+    let path = std::path::Path::new("fuzz-plugin.so");
+    fuzz("plugin", seeds, CALL_TOKENS, &|input| {
+        let text = String::from_utf8_lossy(input);
+        let _ = punie_eval::plugin::Manifest::read(path, &text);
+        if let Ok((loaded, tools)) = punie_eval::plugin::read_pack(path, &id, &text) {
+            let _ = punie_eval::plugin::pack_toolset(path, &loaded, &tools, None);
+            let _ = punie_eval::plugin::pack_toolset(path, &loaded, &tools, Some(&P27));
+        }
+    });
+}
+
 #[test]
 fn fuzz_toolsets_and_tool_schemas() {
     let seeds = vec![
@@ -301,7 +359,6 @@ fn fuzz_transcripts_and_results() {
     });
 }
 
-#[cfg(feature = "mlx")]
 #[test]
 fn fuzz_targets_files() {
     let dir = tempfile::tempdir().unwrap();

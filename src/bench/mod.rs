@@ -4,10 +4,12 @@
 //! steady-state series with its spread, and accuracy over the suite with
 //! every query counted once (Punie counted one greedy query four times).
 
+#[cfg(feature = "mlx")]
 mod procedure;
 pub mod provenance;
 pub mod stats;
 pub mod targets;
 
 pub use crate::results::{BenchMetrics, Timed};
-pub use procedure::{bench, BenchError, BenchRequest};
+#[cfg(feature = "mlx")]
+pub use procedure::{bench, BenchError, BenchRecord, BenchRequest};

@@ -8,7 +8,7 @@ use super::abi::{
     SYM_FREE, SYM_MANIFEST, SYM_PACK,
 };
 use super::error::PluginError;
-use super::manifest::{Manifest, MANIFEST_SHAPE};
+use super::manifest::Manifest;
 use crate::parse::Verdict;
 use libloading::Library;
 use serde_json::Value;
@@ -102,23 +102,7 @@ impl Plugin {
         // SAFETY: the ABI says the manifest is a static NUL-terminated
         // string (or null, which `text_of` rejects); we do not free it.
         let manifest_text = unsafe { text_of(&shown, SYM_MANIFEST, manifest_fn()) }?;
-        let manifest_doc = parse_json(&shown, SYM_MANIFEST, &manifest_text, MANIFEST_SHAPE)?;
-        reported_error(&shown, SYM_MANIFEST, &manifest_doc)?;
-        let manifest: Manifest =
-            serde_json::from_value(manifest_doc).map_err(|e| PluginError::Shape {
-                path: shown.clone(),
-                function: SYM_MANIFEST,
-                message: e.to_string(),
-                what: MANIFEST_SHAPE,
-            })?;
-        if manifest.id.trim().is_empty() {
-            return Err(PluginError::Shape {
-                path: shown,
-                function: SYM_MANIFEST,
-                message: "`id` is empty".into(),
-                what: MANIFEST_SHAPE,
-            });
-        }
+        let manifest = Manifest::read(&shown, &manifest_text)?;
 
         // SAFETY: `punie_plugin_pack` returns an allocation (or null) that
         // we copy and hand back to the plugin's own `free`.

@@ -16,5 +16,5 @@ pub use abi::ABI_VERSION;
 pub use error::{PluginError, ToolProblem};
 pub use library::{CheckOutcome, Plugin};
 pub use manifest::Manifest;
-pub use pack::PluginPack;
+pub use pack::{read as read_pack, toolset as pack_toolset, PluginPack};
 pub use set::{load_all, plugin_files, LoadReport};
