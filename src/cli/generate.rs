@@ -150,7 +150,7 @@ pub fn run(args: Args) -> CliResult {
         }
         true
     })
-    .map_err(Failure::runtime)?;
+    .map_err(|e| Failure::runtime(e.in_model(&dir, "generating")))?;
     let full = tok.decode(&tokens)?;
     if full.len() > shown.len() && full.starts_with(&shown) {
         out!("{}", &full[shown.len()..]);

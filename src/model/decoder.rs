@@ -43,14 +43,21 @@ impl Decoder {
         let mut layers = Vec::with_capacity(cfg.num_hidden_layers as usize);
         for i in 0..cfg.num_hidden_layers {
             let p = format!("model.layers.{i}");
+            let mlp_name = format!("{p}.mlp");
             let mlp = if cfg.is_moe_layer(i) {
-                FeedForward::Moe(SparseMoe::load(w, cfg, &format!("{p}.mlp"))?)
+                FeedForward::Moe(
+                    SparseMoe::load(w, cfg, &mlp_name).map_err(|e| e.in_module(&mlp_name))?,
+                )
             } else {
-                FeedForward::Dense(Mlp::load(w, cfg, &format!("{p}.mlp"))?)
+                FeedForward::Dense(
+                    Mlp::load(w, cfg, &mlp_name).map_err(|e| e.in_module(&mlp_name))?,
+                )
             };
+            let attn_name = format!("{p}.self_attn");
             layers.push(Layer {
                 input_layernorm: w.take(&format!("{p}.input_layernorm.weight"), Some(&[d]))?,
-                self_attn: Attention::load(w, cfg, &format!("{p}.self_attn"))?,
+                self_attn: Attention::load(w, cfg, &attn_name)
+                    .map_err(|e| e.in_module(&attn_name))?,
                 post_attention_layernorm: w
                     .take(&format!("{p}.post_attention_layernorm.weight"), Some(&[d]))?,
                 mlp,

@@ -51,8 +51,52 @@ pub enum Error {
 
 impl From<mlx_rs::error::Exception> for Error {
     fn from(e: mlx_rs::error::Exception) -> Self {
-        Error::Mlx(e.to_string())
+        Error::Mlx(mlx_message(&e.to_string()))
     }
+}
+
+impl Error {
+    /// An MLX failure inside `module` (`model.layers.3.mlp`) names it.
+    pub fn in_module(self, module: &str) -> Self {
+        match self {
+            Error::Mlx(m) => Error::Mlx(format!("{module}: {m}")),
+            e => e,
+        }
+    }
+
+    /// An MLX failure while `doing` something with the model in `dir`
+    /// names the folder, its config.json and the fix; other errors pass.
+    pub fn in_model(self, dir: &Path, doing: &str) -> Self {
+        match self {
+            Error::Mlx(m) => Error::Other(format!(
+                "{}: MLX failed {doing}: {m}; fix: check that {} describes these weights \
+                 (`punie-eval model info {}`) and that the machine has the memory",
+                dir.display(),
+                dir.join("config.json").display(),
+                dir.display()
+            )),
+            e => e,
+        }
+    }
+}
+
+/// MLX's message without the C++ source location it appends (" at
+/// /path/to/ops.cpp:123"), which says nothing to a user.
+pub fn mlx_message(raw: &str) -> String {
+    let mut msg = raw.trim();
+    if let Some(at) = msg.rfind(" at ") {
+        let tail = &msg[at + 4..];
+        let located = tail.rsplit_once(':').is_some_and(|(file, line)| {
+            line.trim().chars().all(|c| c.is_ascii_digit())
+                && [".cpp", ".h", ".hpp", ".cc", ".c"]
+                    .iter()
+                    .any(|ext| file.ends_with(ext))
+        });
+        if located {
+            msg = msg[..at].trim_end();
+        }
+    }
+    msg.to_string()
 }
 
 pub struct Model {
@@ -73,7 +117,7 @@ impl Model {
                 dir: dir.to_path_buf(),
                 key,
             },
-            e => e,
+            e => e.in_model(dir, "loading the weights"),
         })?;
         let leftover: Vec<String> = w
             .leftover()
@@ -136,5 +180,35 @@ impl Model {
             .try_as_slice::<f32>()
             .map_err(|e| Error::Mlx(format!("{e:?}")))?
             .to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mlx_messages_lose_the_cpp_location_and_gain_the_model() {
+        let raw = "[reshape] Cannot reshape array of size 6 into shape (4). at /build/mlx-c/mlx/c/ops.cpp:2345";
+        assert_eq!(
+            mlx_message(raw),
+            "[reshape] Cannot reshape array of size 6 into shape (4)."
+        );
+        // Only a source location is cut: " at " in the message stays.
+        let plain = "[quantize] bits must be one of 2, 3, 4, 5, 6, 8 at most";
+        assert_eq!(mlx_message(plain), plain);
+        let e = Error::Mlx(mlx_message(raw))
+            .in_module("model.layers.3.mlp")
+            .in_model(Path::new("/m"), "loading the weights");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("/m: MLX failed loading the weights: model.layers.3.mlp: [reshape]"),
+            "{shown}"
+        );
+        assert!(shown.contains("/m/config.json"), "{shown}");
+        assert!(!shown.contains("ops.cpp"), "{shown}");
+        // Other errors pass through unchanged.
+        let other = Error::Other("x".into()).in_model(Path::new("/m"), "generating");
+        assert_eq!(other.to_string(), "x");
     }
 }

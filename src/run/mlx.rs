@@ -160,7 +160,7 @@ impl Backend for MlxBackend {
             }
             watch.push(t)
         })
-        .map_err(|e| fatal(&e))?;
+        .map_err(|e| fatal(&e.in_model(&self.model.dir, "generating")))?;
         if let (true, Some((_, limit))) = (timed_out, deadline) {
             // The cache holds a cut-off answer: do not reuse it.
             self.prefix = None;
