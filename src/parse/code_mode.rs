@@ -11,8 +11,8 @@ use crate::schema::{ArgError, Fault, Toolset};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Number, Value};
-use std::collections::{HashMap, HashSet};
 
 /// The key marking an argument whose value is a Python expression, not a
 /// literal: `{"$expr": "loc.file"}`.
@@ -254,8 +254,10 @@ struct Walker<'a> {
     found: Vec<Found>,
     /// Variable → index in `found` of the tool call whose result it holds.
     /// Names borrow from the AST: no allocation per assignment.
-    bound: HashMap<&'a str, usize>,
-    defined: HashSet<&'a str>,
+    /// Fx: the walker hashes every name it meets; SipHash's resistance to
+    /// chosen collisions costs more here than it buys (names are short).
+    bound: FxHashMap<&'a str, usize>,
+    defined: FxHashSet<&'a str>,
     notes: Vec<String>,
     /// Statements and expressions entered and not yet left.
     depth: usize,
@@ -276,8 +278,8 @@ impl<'a> Walker<'a> {
             src,
             toolset,
             found: Vec::new(),
-            bound: HashMap::new(),
-            defined: HashSet::new(),
+            bound: FxHashMap::default(),
+            defined: FxHashSet::default(),
             notes: Vec::new(),
             depth: 0,
             too_deep: false,

@@ -68,16 +68,34 @@ impl Group {
 fn token_bound(code: &str) -> usize {
     let (mut n, mut in_word) = (1, false);
     for &b in code.as_bytes() {
-        let word = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-        if word {
-            n += usize::from(!in_word);
-        } else if b == b'\n' || !b.is_ascii_whitespace() {
-            n += 1;
-        }
+        // Branch-light: one table lookup per byte.
+        let class = BYTE_CLASS[usize::from(b)];
+        let word = class == WORD;
+        n += usize::from(class == MARK) + usize::from(word & !in_word);
         in_word = word;
     }
     n
 }
+
+const BLANK: u8 = 0;
+const WORD: u8 = 1;
+/// Punctuation and line ends: each may be a level of its own.
+const MARK: u8 = 2;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [MARK; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
+            t[b] = WORD;
+        } else if c.is_ascii_whitespace() && c != b'\n' {
+            t[b] = BLANK;
+        }
+        b += 1;
+    }
+    t
+};
 
 pub(crate) fn exceeds(code: &str, limit: usize) -> bool {
     // Every level takes at least one byte, and at least one token: a

@@ -21,6 +21,7 @@ mod profile;
 mod promise;
 mod qwen_xml;
 mod shell_advice;
+mod tag;
 mod think;
 mod tool_call;
 pub mod verdict;

@@ -13,16 +13,13 @@ use crate::schema::{JsonType, ToolSchema};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
-const FUNCTION: &str = "<function=";
-const FUNCTION_END: &str = "</function>";
-const PARAMETER: &str = "<parameter";
-const PARAMETER_END: &str = "</parameter>";
+use super::tag::{FUNCTION, FUNCTION_END, PARAMETER, PARAMETER_END};
 
 /// Parses every `<function=…>` in `text`. `wrapped`: inside `<tool_call>`.
 pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
     let mut rest = text;
-    while let Some(start) = rest.find(FUNCTION) {
-        let after = &rest[start + FUNCTION.len()..];
+    while let Some(start) = FUNCTION.find(rest) {
+        let after = &rest[start + FUNCTION.text.len()..];
         // The name ends at `>` on its own line; a `<` or a line break
         // first means the `>` is missing (the name must not run on into
         // the parameters).
@@ -37,7 +34,7 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
         let name = clean_name(&after[..gt]);
         let body_and_rest = &after[gt + 1..];
         let Some((end, resume, drift)) = function_end(body_and_rest) else {
-            let next = body_and_rest.find(FUNCTION);
+            let next = FUNCTION.find(body_and_rest);
             let why = if next.is_some() {
                 "; another <function= starts before it closes"
             } else {
@@ -101,9 +98,9 @@ pub(crate) fn parse(text: &str, wrapped: bool, out: &mut Collector<'_>) {
 /// Where a function body ends: `(body end, resume at, drifted end tag)`.
 /// `None` when it never closes, or a second `<function=` starts first.
 fn function_end(s: &str) -> Option<(usize, usize, Option<&'static str>)> {
-    let next_function = s.find(FUNCTION).unwrap_or(s.len());
-    if let Some(i) = s.find(FUNCTION_END) {
-        return (i < next_function).then_some((i, i + FUNCTION_END.len(), None));
+    let next_function = FUNCTION.find(s).unwrap_or(s.len());
+    if let Some(i) = FUNCTION_END.find(s) {
+        return (i < next_function).then_some((i, i + FUNCTION_END.text.len(), None));
     }
     // `</function` cut before its `>`.
     let i = s.find("</function")?;
@@ -203,11 +200,11 @@ pub(crate) fn call_body(
 /// and `<parameter name="P">` count.
 fn next_parameter(s: &str) -> Option<(usize, usize)> {
     let mut from = 0;
-    while let Some(i) = s[from..].find(PARAMETER) {
+    while let Some(i) = PARAMETER.find(&s[from..]) {
         let at = from + i;
-        let tail = &s[at + PARAMETER.len()..];
+        let tail = &s[at + PARAMETER.text.len()..];
         if tail.starts_with('=') {
-            return Some((at, at + PARAMETER.len() + 1));
+            return Some((at, at + PARAMETER.text.len() + 1));
         }
         let spaced = tail.trim_start_matches([' ', '\t']);
         if spaced.len() < tail.len() {
@@ -215,7 +212,7 @@ fn next_parameter(s: &str) -> Option<(usize, usize)> {
                 return Some((at, s.len() - name.len()));
             }
         }
-        from = at + PARAMETER.len();
+        from = at + PARAMETER.text.len();
     }
     None
 }
@@ -253,8 +250,8 @@ fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String
         // the whole rest from every unclosed tag was quadratic (issue #15:
         // 2.2 MB of unclosed tags took 85 s).
         let window = &value_and_rest[..next_open.unwrap_or(value_and_rest.len())];
-        let close = window
-            .find(PARAMETER_END)
+        let close = PARAMETER_END
+            .find(window)
             .or_else(|| find_ascii_ci(window, "</param"));
         let (raw, next) = match close {
             Some(c) => {
@@ -266,7 +263,7 @@ fn parameters(body: &str, function: &str, out: &mut Collector<'_>) -> Map<String
                     Some(j) => (&value_and_rest[c..c + 2 + j], c + 2 + j),
                     None => (&value_and_rest[c..], value_and_rest.len()),
                 };
-                if tag != PARAMETER_END {
+                if tag != PARAMETER_END.text {
                     notes.push(format!(
                         "<function={function}>: <parameter={name}> is closed with `{}` instead of </parameter>",
                         tag.trim_end()

@@ -2,8 +2,7 @@
 
 use std::borrow::Cow;
 
-const OPEN: &str = "<think>";
-const CLOSE: &str = "</think>";
+use super::tag::{THINK as OPEN, THINK_END as CLOSE};
 
 /// A completion split into its reasoning and its answer.
 pub(crate) struct Split<'a> {
@@ -17,7 +16,9 @@ pub(crate) struct Split<'a> {
 /// `<think>` in the prompt, so a completion may start inside the block and
 /// show only `</think>`.
 pub(crate) fn split(completion: &str) -> Split<'_> {
-    if !completion.contains(OPEN) && !completion.contains(CLOSE) {
+    // `<think>` and `</think>` both hold "think>": one search clears the
+    // common answer without reasoning.
+    if !completion.contains("think>") {
         return Split {
             thinking: None,
             answer: Cow::Borrowed(completion),
@@ -30,19 +31,19 @@ pub(crate) fn split(completion: &str) -> Split<'_> {
     let mut unclosed = false;
     // A leading `</think>` with no `<think>` before it closes a block the
     // prompt opened.
-    if let Some(close) = rest.find(CLOSE) {
-        if rest[..close].find(OPEN).is_none() {
+    if let Some(close) = CLOSE.find(rest) {
+        if !OPEN.is_in(&rest[..close]) {
             thoughts.push(&rest[..close]);
-            rest = &rest[close + CLOSE.len()..];
+            rest = &rest[close + CLOSE.text.len()..];
         }
     }
-    while let Some(open) = rest.find(OPEN) {
+    while let Some(open) = OPEN.find(rest) {
         answer.push_str(&rest[..open]);
-        let inner = &rest[open + OPEN.len()..];
-        match inner.find(CLOSE) {
+        let inner = &rest[open + OPEN.text.len()..];
+        match CLOSE.find(inner) {
             Some(close) => {
                 thoughts.push(&inner[..close]);
-                rest = &inner[close + CLOSE.len()..];
+                rest = &inner[close + CLOSE.text.len()..];
             }
             None => {
                 thoughts.push(inner);

@@ -11,15 +11,11 @@ use super::loose;
 use super::qwen_xml;
 use super::verdict::CallFormat;
 
-const OPEN: &str = "<tool_call>";
-const CLOSE: &str = "</tool_call>";
+use super::tag::{FUNCTION, TOOL_CALL as OPEN, TOOL_CALL_END as CLOSE};
 
 /// Does the answer use the tagged formats at all?
 pub(crate) fn present(answer: &str) -> bool {
-    answer.contains(OPEN)
-        || broken_open_tag(answer)
-        || answer.contains(CLOSE)
-        || answer.contains("<function=")
+    OPEN.is_in(answer) || broken_open_tag(answer) || CLOSE.is_in(answer) || FUNCTION.is_in(answer)
 }
 
 /// A `<tool_call` tag that is not `<tool_call>`: `<tool_call name="x">`,
@@ -37,10 +33,10 @@ pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) {
     let mut rest = answer;
     let mut outside = String::new();
     let mut unwrapped = false;
-    while let Some(start) = rest.find(OPEN) {
+    while let Some(start) = OPEN.find(rest) {
         outside.push_str(&rest[..start]);
-        let after = &rest[start + OPEN.len()..];
-        let Some(end) = after.find(CLOSE) else {
+        let after = &rest[start + OPEN.text.len()..];
+        let Some(end) = CLOSE.find(after) else {
             let line = answer[..answer.len() - rest.len() + start]
                 .matches('\n')
                 .count()
@@ -60,20 +56,20 @@ pub(crate) fn parse(answer: &str, out: &mut Collector<'_>) {
         };
         // An unwrapped call before this block (a model that left out the
         // first `<tool_call>`) comes first: calls keep the text's order.
-        if outside.contains("<function=") {
+        if FUNCTION.is_in(&outside) {
             qwen_xml::parse(&outside, false, out);
             outside.clear();
             unwrapped = true;
         }
         block(&after[..end], out);
-        rest = &after[end + CLOSE.len()..];
+        rest = &after[end + CLOSE.text.len()..];
     }
     outside.push_str(rest);
-    if outside.contains("<function=") {
+    if FUNCTION.is_in(&outside) {
         qwen_xml::parse(&outside, false, out);
     } else if unwrapped {
         // The `</tool_call>` that closes an unwrapped call belongs to it.
-    } else if outside.contains(CLOSE) {
+    } else if CLOSE.is_in(&outside) {
         out.broken
             .push("</tool_call> without an opening <tool_call>".to_string());
     } else if broken_open_tag(&outside) {
@@ -104,7 +100,7 @@ fn block(body: &str, out: &mut Collector<'_>) {
                 Err(e) => out.broken.push(format!("<tool_call>: {e}")),
             },
         }
-    } else if trimmed.contains("<function=") {
+    } else if FUNCTION.is_in(trimmed) {
         qwen_xml::parse(trimmed, true, out);
     } else if loose::has_attribute_call(trimmed) {
         loose::attribute_calls(trimmed, out);
