@@ -127,8 +127,11 @@ def wrong(v):
 def mutations(entry, answer, category, rng):
     out = []
     if "irrelevance" in category:
-        fn = entry["function"][0]
         out.append(("correct", DIRECT))
+        if not entry["function"]:
+            # A few live_irrelevance entries offer no function at all.
+            return out
+        fn = entry["function"][0]
         out.append(("call", completion([required_call(fn)])))
         out.append(("broken_json", '<tool_call>\n{"name": "%s", "arguments": {\n</tool_call>' % fn["name"]))
         return out

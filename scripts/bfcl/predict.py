@@ -44,6 +44,7 @@ def check(m, v):
         t = v if isinstance(v, str) else json.dumps(v)
         return re.search(m["regex"].replace("(?i)", ""), t, re.I) is not None
     if "normalized" in m: return isinstance(v, str) and norm(v) == norm(m["normalized"])
+    if "any_of" in m: return any(check(mm, v) for mm in m["any_of"])
     if "each" in m: return isinstance(v, list) and len(v) == len(m["each"]) and all(check(a, b) for a, b in zip(m["each"], v))
     if "keys" in m:
         if not isinstance(v, dict): return False

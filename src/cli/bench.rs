@@ -91,6 +91,12 @@ pub fn run(args: Args) -> CliResult {
     } else {
         args.suites.clone()
     };
+    let sources = Sources {
+        files: suite_paths.clone(),
+        ..args.plugins.sources()
+    };
+    let (suites, plugin_failures) = super::run::assemble_for_run(&sources)?;
+    // Bad packs are reported before the output folder is made.
     let mut run_dir = RunDir::at("bench", args.out.as_deref(), args.resume.as_deref())?;
     let mut outputs = run_dir.outputs();
     if let Some(p) = &args.json {
@@ -101,11 +107,6 @@ pub fn run(args: Args) -> CliResult {
     inputs.extend(args.targets.as_deref());
     super::refuse_overwrite(&outputs, &inputs)?;
     run_dir.open(args.resume.is_some(), args.force)?;
-    let sources = Sources {
-        files: suite_paths.clone(),
-        ..args.plugins.sources()
-    };
-    let (suites, plugin_failures) = super::run::assemble_for_run(&sources)?;
     let request = BenchRequest {
         model: args.model.clone(),
         suites,

@@ -134,6 +134,9 @@ pub enum ArgExpect {
     Keys(Vec<(String, ArgExpect)>),
     /// Absent, or meeting the matcher.
     Optional(Box<ArgExpect>),
+    /// Meeting at least one of the matchers (several acceptable lists or
+    /// objects, strings beside numbers).
+    AnyOf(Vec<ArgExpect>),
 }
 
 impl PartialEq for ArgExpect {
@@ -147,6 +150,7 @@ impl PartialEq for ArgExpect {
             (Self::Each(a), Self::Each(b)) => a == b,
             (Self::Keys(a), Self::Keys(b)) => a == b,
             (Self::Optional(a), Self::Optional(b)) => a == b,
+            (Self::AnyOf(a), Self::AnyOf(b)) => a == b,
             _ => false,
         }
     }
@@ -460,8 +464,8 @@ fn parse_args(v: &Value, at: &str) -> Result<Vec<(String, ArgExpect)>, ExpectErr
 impl ArgExpect {
     const FORMS: &'static str = "a value (exact match), or a table with one of \
          equals = V, one_of = [V, …], regex = \"PATTERN\", present = true|false, \
-         normalized = \"TEXT\", each = [M, …], keys = { K = M, … } (and optional = true \
-         beside it)";
+         normalized = \"TEXT\", each = [M, …], keys = { K = M, … }, any_of = [M, …] (and \
+         optional = true beside it)";
 
     fn from_value(v: &Value, at: &str) -> Result<Self, ExpectError> {
         let Value::Object(m) = v else {
@@ -561,6 +565,17 @@ impl ArgExpect {
                 .map(|(k, v)| Ok((k.clone(), Self::from_value(v, &format!("{at}.keys.{k}"))?)))
                 .collect::<Result<Vec<_>, ExpectError>>()
                 .map(Self::Keys),
+            ("any_of", Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Self::from_value(item, &format!("{at}.any_of[{i}]")))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Self::AnyOf),
+            ("any_of", _) => Err(ExpectError::new(
+                sub("any_of"),
+                format!("{at}.any_of must be a non-empty list of matchers"),
+                "any_of = [{ each = [\"a\", \"b\"] }, { each = [\"b\", \"a\"] }]",
+            )),
             ("keys", other) => Err(ExpectError::new(
                 sub("keys"),
                 format!("{at}.keys is a {}", type_name(other)),
@@ -595,6 +610,9 @@ impl ArgExpect {
                 let mut v = inner.to_value();
                 v["optional"] = json!(true);
                 v
+            }
+            Self::AnyOf(items) => {
+                json!({ "any_of": items.iter().map(Self::to_value).collect::<Vec<_>>() })
             }
         }
     }
@@ -649,6 +667,10 @@ impl ArgExpect {
                     .zip(actual)
                     .enumerate()
                     .try_for_each(|(i, (m, a))| m.check(&format!("{name}[{i}]"), Some(a)))
+            }
+            (Self::AnyOf(options), Some(v)) => {
+                let ok = options.iter().any(|m| m.check(name, actual).is_ok());
+                self.expect(name, v, ok)
             }
             (Self::Keys(keys), Some(v)) => {
                 let Some(actual) = v.as_object() else {
@@ -707,6 +729,14 @@ impl ArgExpect {
                     .join(", ")
             ),
             Self::Optional(inner) => format!("{} or absent", inner.describe()),
+            Self::AnyOf(items) => format!(
+                "any of ({})",
+                items
+                    .iter()
+                    .map(Self::describe)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
         }
     }
 }
@@ -835,5 +865,53 @@ mod tests {
         let one = ArgExpect::OneOf(vec![json!("a"), json!("b")]);
         assert!(one.check("q", Some(&json!("b"))).is_ok());
         assert!(one.check("q", Some(&json!("c"))).is_err());
+    }
+
+    #[test]
+    fn any_of_takes_the_first_matcher_that_passes() {
+        // Two acceptable lists, strings normalised: either order passes,
+        // a mix of the two does not.
+        let v = json!({"any_of": [
+            {"each": [{"normalized": "New York"}, {"normalized": "Paris"}]},
+            {"each": [{"normalized": "Paris"}, {"normalized": "New York"}]},
+            {"equals": 3}
+        ], "optional": true});
+        let m = ArgExpect::from_value(&v, "args.cities").unwrap();
+        assert_eq!(m.to_value(), v, "round trip");
+        assert!(m
+            .check("cities", Some(&json!(["paris", "new york"])))
+            .is_ok());
+        assert!(m
+            .check("cities", Some(&json!(["NEW-YORK", "Paris"])))
+            .is_ok());
+        assert!(m.check("cities", Some(&json!(3.0))).is_ok());
+        assert!(m.check("cities", None).is_ok(), "optional");
+        let why = m
+            .check("cities", Some(&json!(["Paris", "Paris"])))
+            .unwrap_err();
+        assert_eq!(
+            why,
+            "argument `cities` is [\"Paris\",\"Paris\"], expected any of ([\"New York\" \
+             (normalized: case, spaces and ,./-_*^ ignored), \"Paris\" (normalized: case, spaces and \
+             ,./-_*^ ignored)] | [\"Paris\" (normalized: case, spaces and ,./-_*^ ignored), \
+             \"New York\" (normalized: case, spaces and ,./-_*^ ignored)] | 3)"
+        );
+        for (bad, msg) in [
+            (
+                json!({"any_of": []}),
+                "args.x.any_of must be a non-empty list of matchers",
+            ),
+            (
+                json!({"any_of": 3}),
+                "args.x.any_of must be a non-empty list of matchers",
+            ),
+            (
+                json!({"any_of": [{"nope": 1}]}),
+                "args.x.any_of[0] has an unknown matcher `nope`",
+            ),
+        ] {
+            let e = ArgExpect::from_value(&bad, "args.x").unwrap_err();
+            assert!(e.to_string().contains(msg), "{e}");
+        }
     }
 }

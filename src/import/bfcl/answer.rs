@@ -7,10 +7,11 @@
 //!   absent" (`optional = true`), the rest are the values;
 //! - strings (a `string` or `any` parameter whose first answer is a string)
 //!   are compared after BFCL's standardisation (`normalized`; several
-//!   acceptable strings: an anchored regex that is the same test);
+//!   acceptable strings: `any_of` them);
 //! - `dict` parameters: key-wise (`keys`), a key may be absent when its list
 //!   holds `""`; lists: element-wise (`each`) with strings normalised, lists
-//!   of dicts element- and key-wise;
+//!   of dicts element- and key-wise; several acceptable objects or lists:
+//!   `any_of` them;
 //! - an answer whose type is not the declared one (BFCL's "variable" case:
 //!   `None`, or a string for an integer) is compared exactly;
 //! - a declared parameter the ground truth does not list must be absent.
@@ -22,10 +23,6 @@ use serde_json::{json, Map, Value};
 /// What could not be said exactly; counted per category in the report and
 /// named in the query's `note`.
 pub mod notes {
-    pub const LIST_ALTERNATIVES: &str =
-        "several acceptable lists holding strings: compared exactly (BFCL normalises the strings)";
-    pub const MIXED_ALTERNATIVES: &str =
-        "strings and other values acceptable together: compared exactly (BFCL normalises the strings)";
     pub const TYPE_MISMATCH: &str =
         "an answer whose type is not the declared one: BFCL accepts it, the tool schema refuses it";
     pub const NULL_REQUIRED: &str =
@@ -51,29 +48,6 @@ pub fn standardize(s: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| if c == '\'' { '"' } else { c })
         .collect()
-}
-
-/// A regex that holds exactly the strings whose standardisation is one of
-/// `alternatives` (already standardised): case-insensitive, the removed
-/// characters allowed anywhere, `"` matching either quote.
-pub fn standardized_regex(alternatives: &[String]) -> String {
-    const IGNORED: &str = r"[ ,./\-_*^]*";
-    let alts: Vec<String> = alternatives
-        .iter()
-        .map(|a| {
-            let mut p = String::from(IGNORED);
-            for c in a.chars() {
-                if c == '"' {
-                    p.push_str(r#"["']"#);
-                } else {
-                    p.push_str(&regex::escape(&c.to_string()));
-                }
-                p.push_str(IGNORED);
-            }
-            p
-        })
-        .collect();
-    format!("(?i)^(?:{})$", alts.join("|"))
 }
 
 /// Python's type name of a JSON value, as `type()` would see it after `json.loads`.
@@ -113,20 +87,36 @@ fn exact(alts: &[&Value]) -> Value {
     }
 }
 
-/// Strings compared as BFCL's `string_checker` does.
+/// Strings compared as BFCL's `string_checker` does; alternatives that
+/// standardise alike are one.
 fn strings(alts: &[&str]) -> Value {
     let mut seen: Vec<String> = Vec::new();
-    let mut first: Vec<&str> = Vec::new();
+    let mut first: Vec<Value> = Vec::new();
     for a in alts {
         let s = standardize(a);
         if !seen.contains(&s) {
             seen.push(s);
-            first.push(a);
+            first.push(json!({ "normalized": a }));
         }
     }
-    match first.as_slice() {
-        [one] => json!({ "normalized": one }),
-        _ => json!({ "regex": standardized_regex(&seen) }),
+    any_of(first)
+}
+
+/// One matcher, or a choice between several.
+fn any_of(mut matchers: Vec<Value>) -> Value {
+    if matchers.len() == 1 {
+        matchers.remove(0)
+    } else {
+        json!({ "any_of": matchers })
+    }
+}
+
+/// A value as BFCL's checkers compare it inside lists and dicts: a string
+/// standardised, anything else equal.
+fn element(v: &Value) -> Value {
+    match v {
+        Value::String(s) => json!({ "normalized": s }),
+        other => json!({ "equals": other }),
     }
 }
 
@@ -160,19 +150,18 @@ impl Ctx<'_> {
         })
     }
 
-    /// One argument's list of acceptable values → a matcher; `Err(Ok(why))`
-    /// when the entry has to be skipped.
+    /// One argument's list of acceptable values → a matcher.
     fn argument(
         &mut self,
         name: &str,
         vals: &[Value],
         prop: &Value,
         required: bool,
-    ) -> Result<Result<Value, String>, BfclError> {
+    ) -> Result<Value, BfclError> {
         let may_be_absent = vals.iter().any(is_blank);
         let alts: Vec<&Value> = vals.iter().filter(|v| !is_blank(v)).collect();
         if alts.is_empty() {
-            return Ok(Ok(json!({ "present": false })));
+            return Ok(json!({ "present": false }));
         }
         let t = bfcl_type(prop).unwrap_or("any");
         let expected = expected_py_type(t);
@@ -188,39 +177,42 @@ impl Ctx<'_> {
             exact(&alts)
         } else {
             match t {
-                "dict" => match alts.as_slice() {
-                    [one] => self.keys(name, one)?,
-                    _ => {
-                        return Ok(Err(format!(
-                            "argument {name:?} has {} acceptable objects (the pack language has \
-                             no choice between matchers)",
-                            alts.len()
-                        )))
-                    }
-                },
+                "dict" => any_of(
+                    alts.iter()
+                        .map(|a| self.keys(name, a))
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
                 "array" | "tuple" => {
                     let items = prop.get("items").and_then(bfcl_type).unwrap_or("any");
                     if items == "dict" {
-                        match alts.as_slice() {
-                            [Value::Array(dicts)] => {
-                                let each = dicts
+                        let mut lists = Vec::new();
+                        for a in &alts {
+                            lists.push(match a {
+                                Value::Array(dicts) => json!({ "each": dicts
                                     .iter()
                                     .map(|d| self.keys(name, d))
-                                    .collect::<Result<Vec<_>, _>>()?;
-                                json!({ "each": each })
-                            }
-                            [_] => exact(&alts),
-                            _ => {
-                                return Ok(Err(format!(
-                                    "argument {name:?} has {} acceptable lists of objects (the \
-                                     pack language has no choice between matchers)",
-                                    alts.len()
-                                )))
-                            }
+                                    .collect::<Result<Vec<_>, _>>()? }),
+                                other => json!({ "equals": other }),
+                            });
                         }
+                        any_of(lists)
                     } else {
                         if items == "float" {
                             self.note(notes::FLOAT_ITEMS);
+                        }
+                        // BFCL's nested type check reads the element type
+                        // from the answer too: strings for an integer array
+                        // pass there, and fail the tool schema here.
+                        let first_item = alts
+                            .iter()
+                            .find_map(|a| a.as_array().and_then(|l| l.first()))
+                            .map(py_type);
+                        if items != "any"
+                            && first_item.is_some_and(|f| {
+                                f != expected_py_type(items) && !(items == "float" && f == "int")
+                            })
+                        {
+                            self.note(notes::TYPE_MISMATCH);
                         }
                         self.list(&alts)
                     }
@@ -232,30 +224,26 @@ impl Ctx<'_> {
                 _ => exact(&alts),
             }
         };
-        Ok(Ok(optional(m, may_be_absent)))
+        Ok(optional(m, may_be_absent))
     }
 
-    /// BFCL's `list_checker`: top-level string elements normalised, the rest equal.
+    /// BFCL's `list_checker`: top-level string elements normalised, the
+    /// rest equal; lists without strings compared as a whole.
     fn list(&mut self, alts: &[&Value]) -> Value {
         let has_strings = |v: &Value| v.as_array().is_some_and(|a| a.iter().any(Value::is_string));
-        match alts {
-            [Value::Array(items)] if items.iter().any(Value::is_string) => {
-                let each: Vec<Value> = items
-                    .iter()
-                    .map(|i| match i {
-                        Value::String(s) => json!({ "normalized": s }),
-                        other => json!({ "equals": other }),
-                    })
-                    .collect();
-                json!({ "each": each })
-            }
-            _ => {
-                if alts.len() > 1 && alts.iter().any(|v| has_strings(v)) {
-                    self.note(notes::LIST_ALTERNATIVES);
-                }
-                exact(alts)
-            }
+        if !alts.iter().any(|v| has_strings(v)) {
+            return exact(alts);
         }
+        any_of(
+            alts.iter()
+                .map(|a| match a {
+                    Value::Array(items) => {
+                        json!({ "each": items.iter().map(element).collect::<Vec<_>>() })
+                    }
+                    other => json!({ "equals": other }),
+                })
+                .collect(),
+        )
     }
 
     /// BFCL's `dict_checker` for one acceptable object: every key of the
@@ -275,10 +263,12 @@ impl Ctx<'_> {
             } else if alts.iter().all(|v| v.is_string()) {
                 let s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
                 optional(strings(&s), may_be_absent)
+            } else if alts.iter().any(|v| v.is_string()) {
+                optional(
+                    any_of(alts.iter().map(|v| element(v)).collect()),
+                    may_be_absent,
+                )
             } else {
-                if alts.iter().any(|v| v.is_string()) {
-                    self.note(notes::MIXED_ALTERNATIVES);
-                }
                 optional(exact(&alts), may_be_absent)
             };
             keys.insert(k.clone(), m);
@@ -358,12 +348,8 @@ pub fn expectation(
                      (BFCL's checker can never pass it)"
                 )));
             };
-            match ctx.argument(arg, vals, prop, required.contains(&arg.as_str()))? {
-                Ok(m) => {
-                    out.insert(arg.clone(), m);
-                }
-                Err(why) => return Ok(Converted::Skip(why)),
-            }
+            let m = ctx.argument(arg, vals, prop, required.contains(&arg.as_str()))?;
+            out.insert(arg.clone(), m);
         }
         for p in props.keys() {
             if !args.contains_key(p) {
