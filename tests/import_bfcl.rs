@@ -18,7 +18,7 @@ fn func(name: &str, props: Value, required: &[&str]) -> Value {
 
 fn expect_of(gt: Value, functions: &[Value]) -> (Value, Vec<&'static str>) {
     match expectation(&gt, functions, &at()).expect("converts") {
-        Converted::Expect(e, notes) => (e, notes),
+        Converted::Expect(e, notes, _) => (e, notes),
         Converted::Skip(why) => panic!("skipped: {why}"),
     }
 }
@@ -92,7 +92,9 @@ fn simple_answers_become_exact_call_expectations() {
             "tool": [{"name": "calculate_triangle_area", "args": {
                 "base": {"equals": 10},
                 "height": {"one_of": [5, 6]},
-                "unit": {"normalized": "units", "optional": true},
+                // Absent, or "units", or a "" (BFCL compares it with the
+                // standardised answers, "" among them).
+                "unit": {"any_of": [{"normalized": "units"}, {"normalized": ""}], "optional": true},
                 "note": {"present": false},
             }}],
             "match": "all",
@@ -243,20 +245,74 @@ fn nested_dicts_and_lists_follow_bfcls_checkers() {
 }
 
 #[test]
-fn variables_null_and_type_mismatches_are_exact_and_noted() {
+fn answers_of_another_type_are_exact_and_also_valid_in_the_schema() {
     let f = func(
         "f",
-        json!({"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "float"}, "d": {"type": "integer"}}),
+        json!({"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "float"},
+               "d": {"type": "integer"}, "e": {"type": "array", "items": {"type": "integer"}}}),
         &["d"],
     );
-    let gt = json!([{"f": {"a": [null, ""], "b": ["x_var"], "c": [2], "d": [null]}}]);
-    let (e, notes) = expect_of(gt, &[f]);
+    let gt = json!([{"f": {"a": [null, ""], "b": ["x_var"], "c": [2], "d": [null], "e": [["apple", "kiwi"]]}}]);
+    let Converted::Expect(e, notes, widen) =
+        expectation(&gt, std::slice::from_ref(&f), &at()).unwrap()
+    else {
+        panic!("skipped")
+    };
     let args = &e["tool"][0]["args"];
     assert_eq!(args["a"], json!({"equals": null, "optional": true}));
     assert_eq!(args["b"], json!({"equals": "x_var"}));
     assert_eq!(args["c"], json!({"equals": 2}));
-    assert!(notes.contains(&bfcl::answer::notes::TYPE_MISMATCH));
-    assert!(notes.contains(&bfcl::answer::notes::NULL_REQUIRED));
+    assert!(notes.is_empty(), "{notes:?}");
+    // `a` is optional: `optional_null` takes its null; `c`'s int is a float.
+    let widened: Vec<(&str, &Value)> = widen
+        .iter()
+        .map(|w| (w.parameter.as_str(), &w.schema))
+        .collect();
+    assert_eq!(
+        widened,
+        vec![
+            ("b", &json!({"type": "string"})),
+            ("d", &json!({"type": "null"})),
+            ("e", &json!({"type": "array", "items": {"type": "string"}})),
+        ]
+    );
+    // Through the whole entry: the tool schema carries them, hidden from
+    // the model, and the answers validate.
+    let entry =
+        json!({"id": "v_0", "question": [[{"role": "user", "content": "q"}]], "function": [f]});
+    let answer = json!({"id": "v_0", "ground_truth": gt});
+    let (q, _) = bfcl::convert_entry(
+        "simple_python",
+        bfcl::Kind::Calls,
+        &entry,
+        Some(&answer),
+        &at(),
+    )
+    .unwrap();
+    let q = q.unwrap();
+    let schema = &q["tools"][0];
+    assert_eq!(schema["x-also-valid"]["b"], json!({"type": "string"}));
+    let tool = punie_eval::schema::ToolSchema::from_value(schema.clone(), "t").unwrap();
+    assert!(tool
+        .validate(&json!({"b": "x_var", "d": null, "e": ["apple"]}), &[])
+        .is_empty());
+    assert!(!tool.validate(&json!({"b": [1], "d": 3.5}), &[]).is_empty());
+}
+
+#[test]
+fn also_valid_must_name_declared_parameters_and_be_schemas() {
+    for (also, want) in [
+        (json!({"ghost": {"type": "string"}}), "not declared"),
+        (json!({"x": 3}), "JSON Schema the parameter also accepts"),
+        (json!(["x"]), "maps parameter names to schemas"),
+    ] {
+        let doc = json!({"x-tool-name": "t", "type": "object", "properties": {"x": {"type": "integer"}}, "x-also-valid": also});
+        let issues = punie_eval::schema::ToolSchema::from_value(doc, "t.json").unwrap_err();
+        assert!(
+            issues.iter().any(|i| i.to_string().contains(want)),
+            "{want}: {issues:?}"
+        );
+    }
 }
 
 #[test]

@@ -52,8 +52,11 @@ def check(m, v):
         return all(check(mm, v.get(k, ABSENT)) for k, mm in m["keys"].items())
     raise ValueError(m)
 def tmatch(s, v):
+    if "anyOf" in s: return any(tmatch(x, v) for x in s["anyOf"])
     t = s.get("type")
     if t is None: return True
+    if isinstance(t, list): return any(tmatch({**s, "type": x}, v) for x in t)
+    if t == "null": return v is None
     return {"string": lambda: isinstance(v, str), "integer": lambda: type(v) is int,
             "number": lambda: type(v) in (int, float), "boolean": lambda: type(v) is bool,
             "array": lambda: isinstance(v, list) and all(tmatch(s.get("items", {}), x) for x in v),
@@ -65,7 +68,8 @@ def valid(tool, args):
     for k, v in args.items():
         if k not in tool["properties"]: return False
         if v is None and k not in tool["required"]: continue  # optional_null
-        if not tmatch(tool["properties"][k], v): return False
+        also = tool.get("x-also-valid", {}).get(k)
+        if not tmatch(tool["properties"][k], v) and not (also is not None and tmatch(also, v)): return False
     return True
 def parse(text):
     calls = []

@@ -5,7 +5,7 @@ use super::error::Issue;
 use super::fault::{ArgError, Fault};
 use super::rules::{self, Integers, Rules};
 use jsonschema::error::ValidationErrorKind;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -35,6 +35,25 @@ impl JsonType {
             _ => return None,
         })
     }
+}
+
+/// The schema arguments are validated against: each parameter named in
+/// `x-also-valid` also accepts that schema (an imported checker's looser
+/// rule: BFCL takes a string for an integer where its answer is one). What
+/// the model is shown is unchanged (`x-` keys are not shown).
+fn widened(schema: &Value) -> Value {
+    let mut s = schema.clone();
+    let Some(Value::Object(also)) = schema.get("x-also-valid") else {
+        return s;
+    };
+    if let Some(Value::Object(props)) = s.get_mut("properties") {
+        for (p, extra) in also {
+            if let Some(sub) = props.get_mut(p) {
+                *sub = json!({ "anyOf": [sub.take(), extra] });
+            }
+        }
+    }
+    s
 }
 
 /// A compiled tool schema. Immutable; share it freely across threads.
@@ -451,7 +470,33 @@ impl ToolSchema {
                 ));
             }
         }
-        let validator = match jsonschema::draft202012::new(&schema) {
+        match doc.get("x-also-valid") {
+            None => {}
+            Some(Value::Object(also)) => {
+                for (p, extra) in also {
+                    if !properties.contains_key(p) {
+                        issues.push(Issue::new(
+                            origin,
+                            ptr(&["x-also-valid", p]),
+                            format!("x-also-valid names {p:?}, which is not declared in `properties`"),
+                        ));
+                    }
+                    if !extra.is_object() && !extra.is_boolean() {
+                        issues.push(Issue::new(
+                            origin,
+                            ptr(&["x-also-valid", p]),
+                            "each x-also-valid entry is a JSON Schema the parameter also accepts, e.g. {\"type\": \"string\"}",
+                        ));
+                    }
+                }
+            }
+            Some(_) => issues.push(Issue::new(
+                origin,
+                "/x-also-valid",
+                "x-also-valid maps parameter names to schemas they also accept: {\"line\": {\"type\": \"string\"}}",
+            )),
+        }
+        let validator = match jsonschema::draft202012::new(&widened(&schema)) {
             Ok(v) => Some(v),
             Err(e) => {
                 // The meta-schema pass usually reports the same problem with a
@@ -486,14 +531,15 @@ impl ToolSchema {
     /// The same tool validated under other type rules (the schema shown
     /// to the model is unchanged).
     pub fn with_rules(&self, rules: Rules) -> Result<Self, Vec<Issue>> {
-        let validator = jsonschema::draft202012::new(&rules.validation_schema(&self.schema))
-            .map_err(|e| {
-                vec![Issue::new(
-                    &self.origin,
-                    e.instance_path().as_str().to_string(),
-                    format!("schema does not compile under the pack's type rules: {e}"),
-                )]
-            })?;
+        let validator =
+            jsonschema::draft202012::new(&rules.validation_schema(&widened(&self.schema)))
+                .map_err(|e| {
+                    vec![Issue::new(
+                        &self.origin,
+                        e.instance_path().as_str().to_string(),
+                        format!("schema does not compile under the pack's type rules: {e}"),
+                    )]
+                })?;
         Ok(Self {
             name: self.name.clone(),
             origin: self.origin.clone(),

@@ -13,7 +13,9 @@
 //!   of dicts element- and key-wise; several acceptable objects or lists:
 //!   `any_of` them;
 //! - an answer whose type is not the declared one (BFCL's "variable" case:
-//!   `None`, or a string for an integer) is compared exactly;
+//!   `None`, or a string for an integer), at the top or as array elements,
+//!   is compared exactly, and the tool schema's `x-also-valid` accepts that
+//!   type for the parameter, as BFCL's type check does;
 //! - a declared parameter the ground truth does not list must be absent.
 
 use super::schema::bfcl_type;
@@ -23,10 +25,6 @@ use serde_json::{json, Map, Value};
 /// What could not be said exactly; counted per category in the report and
 /// named in the query's `note`.
 pub mod notes {
-    pub const TYPE_MISMATCH: &str =
-        "an answer whose type is not the declared one: BFCL accepts it, the tool schema refuses it";
-    pub const NULL_REQUIRED: &str =
-        "null answer for a required argument: BFCL accepts it, the tool schema refuses it";
     pub const FLOAT_ITEMS: &str =
         "a float array: BFCL fails integer elements (unless the answer's first element is one), JSON Schema accepts them";
 }
@@ -34,10 +32,22 @@ pub mod notes {
 /// One entry's expectation, or why the entry cannot be a query.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Converted {
-    /// The `expect` value and the notes on what it approximates.
-    Expect(Value, Vec<&'static str>),
+    /// The `expect` value, the notes on what it approximates, and the
+    /// answer types the functions' schemas must also accept.
+    Expect(Value, Vec<&'static str>, Vec<Widening>),
     /// The entry is left out, for this reason.
     Skip(String),
+}
+
+/// An answer of another type than the declared one: BFCL accepts a value
+/// of the answer's type for that parameter, so the query's tool schema
+/// does too (`x-also-valid`), without changing what the model is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Widening {
+    pub function: String,
+    pub parameter: String,
+    /// The JSON Schema the parameter also accepts.
+    pub schema: Value,
 }
 
 /// BFCL's `standardize_string`: spaces and `,./-_*^` removed, lowercased,
@@ -72,6 +82,40 @@ fn expected_py_type(bfcl: &str) -> &'static str {
         "array" | "tuple" => "list",
         "dict" => "dict",
         _ => "str",
+    }
+}
+
+/// JSON Schema's type of a JSON value.
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Whether BFCL's type check takes a value of Python type `got` for a
+/// parameter of BFCL type `declared` without its "variable" rule.
+fn declared_type_takes(declared: &str, got: &str) -> bool {
+    declared == "any" || got == expected_py_type(declared) || (declared == "float" && got == "int")
+}
+
+/// `{"type": T}` or `{"type": [T, …]}` for the types of `values`.
+fn type_schema<'v>(values: impl Iterator<Item = &'v Value>) -> Value {
+    let mut types: Vec<&str> = Vec::new();
+    for v in values {
+        let t = json_type(v);
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    match types.as_slice() {
+        [one] => json!({ "type": one }),
+        _ => json!({ "type": types }),
     }
 }
 
@@ -132,6 +176,9 @@ fn optional(mut m: Value, optional: bool) -> Value {
 struct Ctx<'a> {
     at: &'a At,
     notes: Vec<&'static str>,
+    /// The function whose arguments are being read.
+    function: String,
+    widen: Vec<Widening>,
 }
 
 impl Ctx<'_> {
@@ -139,6 +186,14 @@ impl Ctx<'_> {
         if !self.notes.contains(&n) {
             self.notes.push(n);
         }
+    }
+
+    fn widen(&mut self, parameter: &str, schema: Value) {
+        self.widen.push(Widening {
+            function: self.function.clone(),
+            parameter: parameter.to_string(),
+            schema,
+        });
     }
 
     fn values<'v>(&self, v: &'v Value, what: &str) -> Result<&'v Vec<Value>, BfclError> {
@@ -166,13 +221,17 @@ impl Ctx<'_> {
         let t = bfcl_type(prop).unwrap_or("any");
         let expected = expected_py_type(t);
         let first = py_type(alts[0]);
-        if required && alts.iter().any(|v| v.is_null()) {
-            self.note(notes::NULL_REQUIRED);
+        // Answers of another type (`None` too, where `optional_null` does
+        // not already take it: a required argument) are valid here as there.
+        let other: Vec<&Value> = alts
+            .iter()
+            .copied()
+            .filter(|v| !declared_type_takes(t, py_type(v)) && (required || !v.is_null()))
+            .collect();
+        if !other.is_empty() {
+            self.widen(name, type_schema(other.into_iter()));
         }
         let variable = first != expected;
-        if variable && first != "NoneType" && t != "any" && !(t == "float" && first == "int") {
-            self.note(notes::TYPE_MISMATCH);
-        }
         let m = if variable {
             exact(&alts)
         } else {
@@ -202,23 +261,23 @@ impl Ctx<'_> {
                         }
                         // BFCL's nested type check reads the element type
                         // from the answer too: strings for an integer array
-                        // pass there, and fail the tool schema here.
-                        let first_item = alts
-                            .iter()
-                            .find_map(|a| a.as_array().and_then(|l| l.first()))
-                            .map(py_type);
-                        if items != "any"
-                            && first_item.is_some_and(|f| {
-                                f != expected_py_type(items) && !(items == "float" && f == "int")
-                            })
-                        {
-                            self.note(notes::TYPE_MISMATCH);
+                        // pass there, so they pass here.
+                        let elements = || alts.iter().filter_map(|a| a.as_array()).flatten();
+                        if elements().any(|e| !declared_type_takes(items, py_type(e))) {
+                            let schema =
+                                json!({ "type": "array", "items": type_schema(elements()) });
+                            self.widen(name, schema);
                         }
                         self.list(&alts)
                     }
                 }
                 "string" | "any" => {
-                    let s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
+                    let mut s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
+                    if may_be_absent {
+                        // BFCL compares a given "" (or " ", ".") with the
+                        // standardised answers, "" among them: it passes.
+                        s.push("");
+                    }
                     strings(&s)
                 }
                 _ => exact(&alts),
@@ -261,7 +320,10 @@ impl Ctx<'_> {
             let m = if alts.is_empty() {
                 json!({ "present": false })
             } else if alts.iter().all(|v| v.is_string()) {
-                let s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
+                let mut s: Vec<&str> = alts.iter().filter_map(|v| v.as_str()).collect();
+                if may_be_absent {
+                    s.push("");
+                }
                 optional(strings(&s), may_be_absent)
             } else if alts.iter().any(|v| v.is_string()) {
                 optional(
@@ -293,6 +355,8 @@ pub fn expectation(
     let mut ctx = Ctx {
         at,
         notes: Vec::new(),
+        function: String::new(),
+        widen: Vec::new(),
     };
     let mut tools = Vec::new();
     for call in calls {
@@ -323,6 +387,7 @@ pub fn expectation(
                 "write them as {\"argument\": [acceptable values]}",
             ));
         };
+        ctx.function = fname.clone();
         let params = function.get("parameters");
         let props = params
             .and_then(|p| p.get("properties"))
@@ -366,5 +431,6 @@ pub fn expectation(
     Ok(Converted::Expect(
         json!({ "tool": tools, "match": "all", "calls": "exactly" }),
         ctx.notes,
+        ctx.widen,
     ))
 }

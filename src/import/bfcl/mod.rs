@@ -433,8 +433,8 @@ pub fn convert_entry(
     }
     let (conv_key, conv) = conversation(entry, at)?;
     let converted = match kind {
-        Kind::Direct => Converted::Expect(json!("direct"), Vec::new()),
-        Kind::AnyTool => Converted::Expect(json!("any_tool"), Vec::new()),
+        Kind::Direct => Converted::Expect(json!("direct"), Vec::new(), Vec::new()),
+        Kind::AnyTool => Converted::Expect(json!("any_tool"), Vec::new(), Vec::new()),
         Kind::Calls => {
             let answer = answer.ok_or_else(|| {
                 at.err(
@@ -451,9 +451,23 @@ pub fn convert_entry(
             answer::expectation(gt, functions, at)?
         }
     };
-    let Converted::Expect(expect, notes) = &converted else {
+    let Converted::Expect(expect, notes, widen) = &converted else {
         return Ok((None, converted));
     };
+    for w in widen {
+        let tool = tools
+            .iter_mut()
+            .find(|t| t.get("x-tool-name").and_then(Value::as_str) == Some(w.function.as_str()));
+        if let Some(Value::Object(t)) = tool {
+            let also = t.entry("x-also-valid").or_insert_with(|| json!({}));
+            let slot = &mut also[w.parameter.as_str()];
+            *slot = match slot.take() {
+                Value::Null => w.schema.clone(),
+                same if same == w.schema => same,
+                other => json!({ "anyOf": [other, w.schema.clone()] }),
+            };
+        }
+    }
     let mut q = Map::new();
     q.insert("id".into(), json!(id));
     q.insert(conv_key, conv);
@@ -615,7 +629,7 @@ fn import_category(
         }
         let at = At::new(&file, Some(id.clone()));
         match convert_entry(category, kind, entry, answers.get(&id), &at)? {
-            (Some(q), Converted::Expect(_, n)) => {
+            (Some(q), Converted::Expect(_, n, _)) => {
                 for note in n {
                     *notes.entry(note).or_default() += 1;
                 }
