@@ -238,6 +238,7 @@ const TOML_TOKENS: &[&[u8]] = &[
     b"match = \"all\"",
     b"calls = \"exactly\"",
     b"optional = true",
+    b"any_of = [",
     b"each = [",
     b"keys = {",
     b"normalized = ",
@@ -276,7 +277,7 @@ fn fuzz_query_packs_as_json_and_expectations() {
     )
     .unwrap();
     let json = serde_json::to_vec(&pack.pack).unwrap();
-    let expect = br#"{"tool": [{"name": "play", "args": {"a": {"each": [1, {"one_of": [2]}]}, "b": {"keys": {"k": {"normalized": "X", "optional": true}}}}}, {"name": "play"}], "match": "all", "calls": "exactly", "order": "given"}"#.to_vec();
+    let expect = br#"{"tool": [{"name": "play", "args": {"a": {"each": [1, {"one_of": [2]}]}, "b": {"keys": {"k": {"normalized": "X", "optional": true}}}, "c": {"any_of": [{"each": [{"normalized": "a"}]}, {"equals": 3}]}}}, {"name": "play"}], "match": "all", "calls": "exactly", "order": "given"}"#.to_vec();
     fuzz("pack-json", vec![json, expect], CALL_TOKENS, &|input| {
         let text = String::from_utf8_lossy(input);
         let _ = punie_eval::suite::LoadedPack::from_json(&text, "fuzz.json");
@@ -328,7 +329,7 @@ fn fuzz_toolsets_and_tool_schemas() {
     let seeds = vec![
         file("schemas/tools/read_file.json"),
         file("schemas/tools/git_log.json"),
-        br#"{"name": "t", "tools": [{"x-tool-name": "calc", "type": "dict", "properties": {"x": {"type": "float"}, "y": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}, "required": ["x"]}]}"#.to_vec(),
+        br#"{"name": "t", "tools": [{"x-tool-name": "calc", "type": "dict", "properties": {"x": {"type": "float"}, "y": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}, "required": ["x"], "x-also-valid": {"x": {"type": "string"}, "y": {"type": "array", "items": {"type": "string"}}}}]}"#.to_vec(),
     ];
     fuzz("toolset", seeds, CALL_TOKENS, &|input| {
         let Ok(v) = serde_json::from_slice::<serde_json::Value>(input) else {
