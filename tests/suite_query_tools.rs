@@ -1,6 +1,7 @@
 //! Issue 14: a query brings its own tools (added to the pack's toolset, or
 //! instead of it), tool names with dots and aliases, and the pack's type
-//! switches (integers, enums, optional_null) — through a real replay run,
+//! switches (integers, floats, enums, optional_null) and `x-also-valid` —
+//! through a real replay run,
 //! and refused with a located fix when written wrong.
 
 use crate::cli_support::{punie, replay, results_json, results_schema_errors, text};
@@ -12,6 +13,7 @@ id = "bfcl-like"
 version = "1"
 toolset = "punie-phase27"
 integers = "python"
+floats = "python"
 enums = "ignore"
 optional_null = true
 
@@ -35,6 +37,27 @@ user = "What is 7 factorial?"
 tools_mode = "only"
 tools = [{ "x-tool-name" = "math.factorial", type = "object", properties = { number = { type = "integer" } }, required = ["number"] }]
 expect = { tool = "math.factorial" }
+
+[[query]]
+id = "int-in-floats"
+user = "Average 1 and 2.5"
+tools_mode = "only"
+tools = [{ "x-tool-name" = "mean", type = "object", properties = { xs = { type = "array", items = { type = "number" } } }, required = ["xs"] }]
+expect = { tool = "mean" }
+
+[[query]]
+id = "floats-written-as-floats"
+user = "Average 1 and 2.5"
+tools_mode = "only"
+tools = [{ "x-tool-name" = "mean", type = "object", properties = { xs = { type = "array", items = { type = "number" } } }, required = ["xs"] }]
+expect = { tool = "mean" }
+
+[[query]]
+id = "also-valid"
+user = "Add line x_var; average 1 and 2.5"
+tools_mode = "only"
+tools = [{ "x-tool-name" = "mean", type = "object", properties = { xs = { type = "array", items = { type = "number" } }, line = { type = "integer" } }, required = ["xs"], "x-also-valid" = { xs = { type = "array", items = { type = "integer" } }, line = { type = "string" } } }]
+expect = { tool = "mean", args = { line = "x_var" } }
 
 [[query]]
 id = "added"
@@ -68,6 +91,15 @@ fn queries_bring_their_own_tools_aliases_and_type_rules() {
         line(
             "float-for-int",
             &call("math.factorial", json!({"number": 7.0})),
+        ),
+        line("int-in-floats", &call("mean", json!({"xs": [1, 2.5]}))),
+        line(
+            "floats-written-as-floats",
+            &call("mean", json!({"xs": [1.0, 2.5]})),
+        ),
+        line(
+            "also-valid",
+            &call("mean", json!({"xs": [1, 2.5], "line": "x_var"})),
         ),
         line(
             "added",
@@ -106,7 +138,22 @@ fn queries_bring_their_own_tools_aliases_and_type_rules() {
         "{}",
         q(2)["reason"]
     );
-    assert_eq!(q(3)["strict"], true, "{}", q(3)["reason"]);
+    // floats = "python": 1 is not a float inside a float array…
+    assert_eq!(q(3)["strict"], false);
+    assert_eq!(q(3)["failure"], "wrong_type");
+    assert!(
+        q(3)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("/xs/0: 1 is an integer, not a float"),
+        "{}",
+        q(3)["reason"]
+    );
+    // …1.0 is,
+    assert_eq!(q(4)["strict"], true, "{}", q(4)["reason"]);
+    // and x-also-valid takes the integers and the string for an integer.
+    assert_eq!(q(5)["strict"], true, "{}", q(5)["reason"]);
+    assert_eq!(q(6)["strict"], true, "{}", q(6)["reason"]);
 }
 
 #[test]
@@ -114,6 +161,7 @@ fn default_rules_enforce_enums_and_refuse_null() {
     let dir = tempfile::tempdir().unwrap();
     let pack = PACK
         .replace("integers = \"python\"\n", "")
+        .replace("floats = \"python\"\n", "")
         .replace("enums = \"ignore\"\n", "")
         .replace("optional_null = true\n", "");
     std::fs::write(dir.path().join("pack.toml"), pack).unwrap();
@@ -125,6 +173,15 @@ fn default_rules_enforce_enums_and_refuse_null() {
         line(
             "float-for-int",
             &call("math.factorial", json!({"number": 7.0})),
+        ),
+        line("int-in-floats", &call("mean", json!({"xs": [1, 2.5]}))),
+        line(
+            "floats-written-as-floats",
+            &call("mean", json!({"xs": [1.0, 2.5]})),
+        ),
+        line(
+            "also-valid",
+            &call("mean", json!({"xs": [1, 2.5], "line": "x_var"})),
         ),
         line(
             "added",
@@ -142,9 +199,10 @@ fn default_rules_enforce_enums_and_refuse_null() {
     let r = results_json(dir.path(), "out");
     let q = |i: usize| &r["suites"][0]["queries"][i];
     assert_eq!(q(0)["failure"], "wrong_value", "{}", q(0)["reason"]);
-    // JSON Schema: 7.0 is an integer.
+    // JSON Schema: 7.0 is an integer, 1 a number.
     assert_eq!(q(2)["strict"], true, "{}", q(2)["reason"]);
-    assert_eq!(q(3)["failure"], "wrong_type", "{}", q(3)["reason"]);
+    assert_eq!(q(3)["strict"], true, "{}", q(3)["reason"]);
+    assert_eq!(q(6)["failure"], "wrong_type", "{}", q(6)["reason"]);
 }
 
 #[test]

@@ -48,11 +48,9 @@ def main():
     completions = read_jsonl(args.completions)
     bfcl = {(r["id"], r["mutation"]): r for r in read_jsonl(args.bfcl)}
     packs = {}
-    notes = {}
     for f in sorted(args.packs.glob("bfcl-*.json")):
         p = json.loads(f.read_text())
         packs[p["pack"]["id"].removeprefix("bfcl-")] = p
-        notes.update({q["id"]: q["note"] for q in p["query"] if "note" in q})
     toolset = args.packs / "_import" / "toolset-none.json"
 
     by_mutation = collections.defaultdict(list)
@@ -109,8 +107,10 @@ def main():
         t["punie_pass"] += p
         t["agree"] += b == p
         if b != p:
-            why = (known.get(f"{c['category']}/{c['mutation']}") or known.get(f"*/{c['mutation']}")
-                   or notes.get(c["id"]))  # the importer's "approximations: …" note on the query
+            why = known.get(f"{c['category']}/{c['mutation']}") or known.get(f"*/{c['mutation']}")
+            if isinstance(why, dict):
+                # A difference in one direction only: {"why", "bfcl", "punie"}.
+                why = why["why"] if (why["bfcl"], why["punie"]) == (b, p) else None
             disagreements.append({"id": c["id"], "category": c["category"], "mutation": c["mutation"],
                                   "bfcl": b, "punie": p, "bfcl_error": bfcl[key].get("error_type"),
                                   "punie_reason": punie[key].get("reason"), "known": why})

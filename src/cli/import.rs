@@ -83,9 +83,6 @@ pub fn run(args: Args) -> CliResult {
                 for (id, why) in &p.skipped {
                     outln!("  skipped {id}: {why}");
                 }
-                for (note, n) in &p.notes {
-                    outln!("  {n} approximated: {note}");
-                }
                 queries += p.queries();
                 skipped += p.skipped.len();
             }

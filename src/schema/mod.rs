@@ -14,6 +14,6 @@ mod toolset;
 
 pub use error::{Issue, SchemaError};
 pub use fault::{ArgError, Fault};
-pub use rules::{Enums, Integers, Rules};
+pub use rules::{Enums, Floats, Integers, Rules};
 pub use tool::{JsonType, ToolSchema};
 pub use toolset::{CodeMode, Toolset};

@@ -1,4 +1,4 @@
-//! Type rules a pack may switch (`[pack] integers`, `enums`,
+//! Type rules a pack may switch (`[pack] integers`, `floats`, `enums`,
 //! `optional_null`): the field's checkers differ from JSON Schema on these,
 //! and a pack imported from them (BFCL) scores as they do. The rules change
 //! how arguments are validated, never the schema the model is shown.
@@ -18,6 +18,19 @@ pub enum Integers {
     Python,
 }
 
+/// Whether `1` is a float inside an array of floats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Floats {
+    /// JSON Schema: an integer is a number.
+    #[default]
+    JsonSchema,
+    /// Python (BFCL's nested type check): an element written without a
+    /// fraction is an `int`, not a `float`. Top-level arguments are not
+    /// affected (BFCL converts an `int` there).
+    Python,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Enums {
@@ -30,6 +43,7 @@ pub enum Enums {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {
     pub integers: Integers,
+    pub floats: Floats,
     pub enums: Enums,
     /// `null` is accepted for an argument that is not required.
     pub optional_null: bool,
@@ -78,6 +92,31 @@ fn strip_enums(v: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip_enums),
         _ => {}
     }
+}
+
+/// Under [`Floats::Python`]: the elements written without a fraction of
+/// the array arguments for which `float_items(name)` (elements declared
+/// only as numbers). `(pointer, value)`.
+pub(crate) fn integer_floats(
+    arguments: &Value,
+    float_items: &dyn Fn(&str) -> bool,
+) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let Some(args) = arguments.as_object() else {
+        return out;
+    };
+    for (name, v) in args {
+        if let Value::Array(xs) = v {
+            if float_items(name) {
+                for (i, x) in xs.iter().enumerate() {
+                    if x.is_i64() || x.is_u64() {
+                        out.push((format!("/{name}/{i}"), x.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Under [`Integers::Python`]: the top-level arguments (and the elements of

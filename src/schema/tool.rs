@@ -3,7 +3,7 @@
 
 use super::error::Issue;
 use super::fault::{ArgError, Fault};
-use super::rules::{self, Integers, Rules};
+use super::rules::{self, Floats, Integers, Rules};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -635,6 +635,29 @@ impl ToolSchema {
                     Fault::WrongType,
                     format!(
                         "{at}: {v} is a float, not an integer (the pack's integers = \"python\")"
+                    ),
+                ));
+            }
+        }
+        if self.rules.floats == Floats::Python {
+            // An x-also-valid entry says the answer itself holds such
+            // elements: BFCL's check then takes them (its "variable" rule).
+            let float_items = |p: &str| {
+                let escaped = p.replace('~', "~0").replace('/', "~1");
+                self.schema
+                    .pointer(&format!("/properties/{escaped}/items/type"))
+                    .and_then(Value::as_str)
+                    == Some("number")
+                    && self
+                        .schema
+                        .pointer(&format!("/x-also-valid/{escaped}"))
+                        .is_none()
+            };
+            for (at, v) in rules::integer_floats(arguments, &float_items) {
+                errors.push(ArgError::new(
+                    Fault::WrongType,
+                    format!(
+                        "{at}: {v} is an integer, not a float (the pack's floats = \"python\": write {v}.0)"
                     ),
                 ));
             }

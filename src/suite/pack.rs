@@ -2,7 +2,7 @@
 //! JSON (plugins hand packs over as JSON with the same fields).
 
 use super::expect::Expect;
-use crate::schema::{Enums, Integers, Issue, Rules, ToolSchema};
+use crate::schema::{Enums, Floats, Integers, Issue, Rules, ToolSchema};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -39,6 +39,10 @@ pub struct PackMeta {
     /// (`python`, as BFCL's checker says).
     #[serde(default, skip_serializing_if = "is_default")]
     pub integers: Integers,
+    /// Whether `1` is a float inside an array of floats (`json_schema`, the
+    /// default) or not (`python`, as BFCL's nested type check says).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub floats: Floats,
     /// `ignore`: `enum` lists in the tool schemas are not checked.
     #[serde(default, skip_serializing_if = "is_default")]
     pub enums: Enums,
@@ -56,6 +60,7 @@ impl PackMeta {
     pub fn rules(&self) -> Rules {
         Rules {
             integers: self.integers,
+            floats: self.floats,
             enums: self.enums,
             optional_null: self.optional_null,
         }

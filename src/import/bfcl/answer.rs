@@ -22,19 +22,12 @@ use super::schema::bfcl_type;
 use super::{At, BfclError};
 use serde_json::{json, Map, Value};
 
-/// What could not be said exactly; counted per category in the report and
-/// named in the query's `note`.
-pub mod notes {
-    pub const FLOAT_ITEMS: &str =
-        "a float array: BFCL fails integer elements (unless the answer's first element is one), JSON Schema accepts them";
-}
-
 /// One entry's expectation, or why the entry cannot be a query.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Converted {
-    /// The `expect` value, the notes on what it approximates, and the
-    /// answer types the functions' schemas must also accept.
-    Expect(Value, Vec<&'static str>, Vec<Widening>),
+    /// The `expect` value and the answer types the functions' schemas
+    /// must also accept.
+    Expect(Value, Vec<Widening>),
     /// The entry is left out, for this reason.
     Skip(String),
 }
@@ -175,19 +168,12 @@ fn optional(mut m: Value, optional: bool) -> Value {
 
 struct Ctx<'a> {
     at: &'a At,
-    notes: Vec<&'static str>,
     /// The function whose arguments are being read.
     function: String,
     widen: Vec<Widening>,
 }
 
 impl Ctx<'_> {
-    fn note(&mut self, n: &'static str) {
-        if !self.notes.contains(&n) {
-            self.notes.push(n);
-        }
-    }
-
     fn widen(&mut self, parameter: &str, schema: Value) {
         self.widen.push(Widening {
             function: self.function.clone(),
@@ -256,14 +242,20 @@ impl Ctx<'_> {
                         }
                         any_of(lists)
                     } else {
-                        if items == "float" {
-                            self.note(notes::FLOAT_ITEMS);
-                        }
                         // BFCL's nested type check reads the element type
                         // from the answer too: strings for an integer array
-                        // pass there, so they pass here.
+                        // pass there, so they pass here; integers in a float
+                        // array pass where an answer starts with one (the
+                        // pack's `floats = "python"` fails them elsewhere).
                         let elements = || alts.iter().filter_map(|a| a.as_array()).flatten();
-                        if elements().any(|e| !declared_type_takes(items, py_type(e))) {
+                        let int_first = items == "float"
+                            && alts.iter().any(|a| {
+                                a.as_array()
+                                    .and_then(|l| l.first())
+                                    .is_some_and(|e| py_type(e) == "int")
+                            });
+                        if int_first || elements().any(|e| !declared_type_takes(items, py_type(e)))
+                        {
                             let schema =
                                 json!({ "type": "array", "items": type_schema(elements()) });
                             self.widen(name, schema);
@@ -354,7 +346,6 @@ pub fn expectation(
     };
     let mut ctx = Ctx {
         at,
-        notes: Vec::new(),
         function: String::new(),
         widen: Vec::new(),
     };
@@ -430,7 +421,6 @@ pub fn expectation(
     }
     Ok(Converted::Expect(
         json!({ "tool": tools, "match": "all", "calls": "exactly" }),
-        ctx.notes,
         ctx.widen,
     ))
 }

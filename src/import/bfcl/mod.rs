@@ -10,7 +10,7 @@ pub mod schema;
 pub mod source;
 
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -216,8 +216,6 @@ pub struct CategoryPack {
     pub taken: usize,
     /// Entries left out: (id, why).
     pub skipped: Vec<(String, String)>,
-    /// Approximation notes and how many queries carry each.
-    pub notes: BTreeMap<&'static str, usize>,
 }
 
 impl CategoryPack {
@@ -433,8 +431,8 @@ pub fn convert_entry(
     }
     let (conv_key, conv) = conversation(entry, at)?;
     let converted = match kind {
-        Kind::Direct => Converted::Expect(json!("direct"), Vec::new(), Vec::new()),
-        Kind::AnyTool => Converted::Expect(json!("any_tool"), Vec::new(), Vec::new()),
+        Kind::Direct => Converted::Expect(json!("direct"), Vec::new()),
+        Kind::AnyTool => Converted::Expect(json!("any_tool"), Vec::new()),
         Kind::Calls => {
             let answer = answer.ok_or_else(|| {
                 at.err(
@@ -451,7 +449,7 @@ pub fn convert_entry(
             answer::expectation(gt, functions, at)?
         }
     };
-    let Converted::Expect(expect, notes, widen) = &converted else {
+    let Converted::Expect(expect, widen) = &converted else {
         return Ok((None, converted));
     };
     for w in widen {
@@ -475,12 +473,6 @@ pub fn convert_entry(
     q.insert("tools".into(), Value::Array(tools));
     q.insert("expect".into(), expect.clone());
     q.insert("tags".into(), json!([category]));
-    if !notes.is_empty() {
-        q.insert(
-            "note".into(),
-            json!(format!("approximations: {}", notes.join("; "))),
-        );
-    }
     Ok((Some(Value::Object(q)), converted))
 }
 
@@ -615,7 +607,6 @@ fn import_category(
     };
     let mut queries = Vec::new();
     let mut skipped = Vec::new();
-    let mut notes: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut seen = HashMap::new();
     for &i in &picked {
         let entry = &entries[i];
@@ -629,12 +620,7 @@ fn import_category(
         }
         let at = At::new(&file, Some(id.clone()));
         match convert_entry(category, kind, entry, answers.get(&id), &at)? {
-            (Some(q), Converted::Expect(_, n, _)) => {
-                for note in n {
-                    *notes.entry(note).or_default() += 1;
-                }
-                queries.push(q);
-            }
+            (Some(q), Converted::Expect(..)) => queries.push(q),
             (_, Converted::Skip(why)) => skipped.push((id, why)),
             (None, Converted::Expect(..)) => unreachable!("an expectation always makes a query"),
         }
@@ -663,6 +649,7 @@ fn import_category(
             "description": description,
             "toolset": TOOLSET_FILE,
             "integers": "python",
+            "floats": "python",
             "enums": "ignore",
             "optional_null": true,
         },
@@ -675,7 +662,6 @@ fn import_category(
         entries: entries.len(),
         taken: picked.len(),
         skipped,
-        notes,
     })
 }
 
@@ -702,7 +688,6 @@ pub fn manifest(source: &Source, opts: &Options, import: &Import) -> Value {
                     "taken": p.taken,
                     "queries": p.queries(),
                     "skipped": p.skipped.iter().map(|(id, why)| json!({"id": id, "why": why})).collect::<Vec<_>>(),
-                    "notes": p.notes,
                 }),
             )
         })
