@@ -43,15 +43,9 @@ pub struct Widening {
     pub schema: Value,
 }
 
-/// BFCL's `standardize_string`: spaces and `,./-_*^` removed, lowercased,
-/// `'` read as `"`.
-pub fn standardize(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, ' ' | ',' | '.' | '/' | '-' | '_' | '*' | '^'))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == '\'' { '"' } else { c })
-        .collect()
-}
+/// BFCL's `standardize_string` is the `normalized` matcher's own
+/// normalisation: the importer dedups alternatives with the same function.
+pub use crate::suite::normalized as standardize;
 
 /// Python's type name of a JSON value, as `type()` would see it after `json.loads`.
 fn py_type(v: &Value) -> &'static str {
