@@ -123,6 +123,13 @@ fn bench_then_compare_on_tiny_models() {
     );
     // Accuracy counts the protocol query once, whatever the steady runs did.
     assert_eq!(v["overall"]["strict"]["trials"], 1);
+    // The accuracy pass as a workload, beside the latency figures.
+    let t = &b["throughput"];
+    assert_eq!(t["batch"], 1);
+    assert_eq!(t["queries"], 1);
+    assert!(t["wall_s"].as_f64().unwrap() > 0.0);
+    assert!(t["generated_tokens"].as_u64().unwrap() <= 6);
+    assert!(out.contains("Throughput:       1 queries in"), "{out}");
     let html = std::fs::read_to_string(dir.join("a.html")).unwrap();
     assert!(html.contains("<svg"), "the HTML report has its plots");
 

@@ -146,6 +146,8 @@ fn killed_and_resumed(verb: &str) {
             // Timings are the resuming process's own, measured again.
             assert!(resumed["bench"]["load_s"].as_f64().unwrap() > 0.0);
             assert_eq!(resumed["bench"]["steady"].as_array().unwrap().len(), 1);
+            // Throughput times only what this process generated.
+            assert_eq!(resumed["bench"]["throughput"]["queries"], QUERIES - left);
         }
     }
 

@@ -13,7 +13,7 @@ use super::stats::summarize;
 use crate::model::info::disk_size;
 use crate::provision::default::ensure_default_model;
 use crate::results::{
-    BenchMetrics, BenchSettings, Provenance, QuantizationInfo, RunResults, Timed,
+    BenchMetrics, BenchSettings, Provenance, QuantizationInfo, RunResults, Throughput, Timed,
 };
 use crate::run::mlx::MlxBackend;
 use crate::run::{
@@ -150,8 +150,11 @@ pub fn bench(
         }
     };
 
-    // Accuracy: every query of every suite once.
+    // Accuracy: every query of every suite once, timed as a workload.
     backend.reuse_prefix = true;
+    let batch = backend.capacity();
+    let generated_before = backend.stats.len();
+    let pass = std::time::Instant::now();
     let mut runner = Runner::new(&suites)
         .repeats(req.repeats)
         .profile(req.profile)
@@ -164,6 +167,11 @@ pub fn bench(
         None => runner.run(&mut backend as &mut dyn Backend),
     }
     .map_err(|e| runtime(&e))?;
+    let pass_s = pass.elapsed().as_secs_f64();
+    let generated: Vec<(usize, usize)> = backend.stats[generated_before..]
+        .iter()
+        .map(|s| (s.prompt_tokens, s.generated_tokens))
+        .collect();
     let peak = mlx_rs::memory::peak_memory().unwrap_or(0) as u64;
 
     let config = &backend.model().config;
@@ -182,6 +190,7 @@ pub fn bench(
         mean_generation_tps: mean(&|t| t.generation_tps),
         mean_prompt_tps: mean(&|t| t.prompt_tps),
         steady: timed.clone(),
+        throughput: Some(Throughput::measure(batch, pass_s, &generated)),
     });
     results.provenance = Some(Provenance {
         model_path: dir.clone(),

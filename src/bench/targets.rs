@@ -188,6 +188,7 @@ mod tests {
             mean_ttft_s: 0.5,
             mean_generation_tps: 10.0,
             mean_prompt_tps: 20.0,
+            throughput: None,
         }
     }
 

@@ -51,6 +51,47 @@ pub struct BenchMetrics {
     pub mean_ttft_s: f64,
     pub mean_generation_tps: f64,
     pub mean_prompt_tps: f64,
+    /// The accuracy pass as a workload (absent in files written before it
+    /// was measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<Throughput>,
+}
+
+/// What a whole suite costs, beside the one-query latency of the warm-up
+/// and steady runs: the accuracy pass timed end to end. Never mistaken for
+/// latency: a batched pass raises these figures and leaves those alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Throughput {
+    /// Queries decoded together (1: one at a time).
+    pub batch: usize,
+    /// Completions generated in this pass; those an interrupted bench
+    /// finished (`--resume`) are not timed again.
+    pub queries: usize,
+    pub wall_s: f64,
+    pub queries_per_minute: f64,
+    pub prompt_tokens: u64,
+    pub generated_tokens: u64,
+    /// Generated tokens over the pass's wall time, all queries together.
+    pub generation_tps: f64,
+}
+
+impl Throughput {
+    /// From the pass's wall time and each generated completion's
+    /// (prompt, generated) token counts.
+    pub fn measure(batch: usize, wall_s: f64, completions: &[(usize, usize)]) -> Self {
+        let per = |n: f64, unit: f64| if wall_s > 0.0 { n * unit / wall_s } else { 0.0 };
+        let generated: u64 = completions.iter().map(|c| c.1 as u64).sum();
+        Throughput {
+            batch,
+            queries: completions.len(),
+            wall_s,
+            queries_per_minute: per(completions.len() as f64, 60.0),
+            prompt_tokens: completions.iter().map(|c| c.0 as u64).sum(),
+            generated_tokens: generated,
+            generation_tps: per(generated as f64, 1.0),
+        }
+    }
 }
 
 impl BenchMetrics {
@@ -102,6 +143,12 @@ impl BenchMetrics {
                 );
             }
             None => s += "Steady-state avg: (no steady runs)\n",
+        }
+        if let Some(t) = &self.throughput {
+            s += &format!(
+                "Throughput:       {} queries in {:.1}s ({:.1} queries/min, {:.1} generated tok/s over the suite), batch {}\n",
+                t.queries, t.wall_s, t.queries_per_minute, t.generation_tps, t.batch
+            );
         }
         s += &match (accuracy.value, accuracy.ci95) {
             (Some(v), Some([lo, hi])) => format!(
@@ -182,6 +229,31 @@ impl BenchMetrics {
             self.mean_generation_tps,
         );
         put("mean_prompt_tps", Unit::PerSecond, self.mean_prompt_tps);
+        if let Some(t) = &self.throughput {
+            put("throughput.batch", Unit::Plain, t.batch as f64);
+            put("throughput.queries", Unit::Plain, t.queries as f64);
+            put("throughput.wall_s", Unit::Seconds, t.wall_s);
+            put(
+                "throughput.queries_per_minute",
+                Unit::Plain,
+                t.queries_per_minute,
+            );
+            put(
+                "throughput.prompt_tokens",
+                Unit::Plain,
+                t.prompt_tokens as f64,
+            );
+            put(
+                "throughput.generated_tokens",
+                Unit::Plain,
+                t.generated_tokens as f64,
+            );
+            put(
+                "throughput.generation_tps",
+                Unit::PerSecond,
+                t.generation_tps,
+            );
+        }
         out
     }
 }
@@ -219,4 +291,23 @@ pub struct BenchSettings {
     pub max_tokens_override: Option<u32>,
     pub repeats: u32,
     pub suites: Vec<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throughput_is_the_whole_pass_over_its_wall_time() {
+        let t = Throughput::measure(1, 30.0, &[(100, 10), (200, 20)]);
+        assert_eq!(
+            (t.queries, t.prompt_tokens, t.generated_tokens),
+            (2, 300, 30)
+        );
+        assert_eq!(t.queries_per_minute, 4.0);
+        assert_eq!(t.generation_tps, 1.0);
+        // A pass with nothing to generate (all resumed) has no rate.
+        let none = Throughput::measure(1, 0.0, &[]);
+        assert_eq!((none.queries, none.generation_tps), (0, 0.0));
+    }
 }

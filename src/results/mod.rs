@@ -10,7 +10,8 @@ mod timings;
 mod unit;
 
 pub use bench::{
-    BenchMetrics, BenchSettings, Measurement, Provenance, QuantizationInfo, Summary, Timed,
+    BenchMetrics, BenchSettings, Measurement, Provenance, QuantizationInfo, Summary, Throughput,
+    Timed,
 };
 pub use file::{write_atomically, LoadError};
 pub use time::{now_rfc3339, rfc3339};
