@@ -22,6 +22,7 @@ mod gguf_real_model;
 mod hardening;
 mod import_bfcl;
 mod layering;
+mod model_batch;
 mod model_load;
 mod parity;
 mod parse_corpus;

@@ -9,6 +9,16 @@ use super::Error;
 use mlx_rs::fast::{self, ScaledDotProductAttentionMask};
 use mlx_rs::Array;
 
+/// Left-padded rows decoded together (batched generation): which cached
+/// keys each query position may see (`mask`, [B, 1, L, T], true = attend:
+/// not a row's padding, not the future) and each row's RoPE position for
+/// this step's first token (`positions`, [B]), the position it would have
+/// alone — so a row's numbers are its unbatched ones.
+pub struct Rows {
+    pub mask: Array,
+    pub positions: Array,
+}
+
 pub struct Attention {
     q_proj: Linear,
     k_proj: Linear,
@@ -61,7 +71,15 @@ impl Attention {
     }
 
     /// x [B, L, D] → [B, L, D], appending this step's keys/values to `cache`.
-    pub fn forward(&self, x: &Array, cache: &mut LayerCache, offset: i32) -> Result<Array, Error> {
+    /// `rows`: left-padded rows of a batch, each masked and positioned as
+    /// if alone; without it every row starts at `offset`.
+    pub fn forward(
+        &self,
+        x: &Array,
+        cache: &mut LayerCache,
+        offset: i32,
+        rows: Option<&Rows>,
+    ) -> Result<Array, Error> {
         let (b, l) = (x.shape()[0], x.shape()[1]);
         let heads = |y: Array, n: i32, norm: &Option<Array>| -> Result<Array, Error> {
             let y = y.reshape(&[b, l, n, self.head_dim])?;
@@ -72,8 +90,8 @@ impl Attention {
             let y = y.transpose_axes(&[0, 2, 1, 3])?;
             Ok(y)
         };
-        let rope = |y: &Array| {
-            fast::rope(
+        let rope = |y: &Array| match rows {
+            None => fast::rope(
                 y,
                 self.head_dim,
                 self.rope_traditional,
@@ -81,7 +99,16 @@ impl Attention {
                 self.rope_scale,
                 offset,
                 None,
-            )
+            ),
+            Some(r) => fast::rope_dynamic(
+                y,
+                self.head_dim,
+                self.rope_traditional,
+                self.rope_base,
+                self.rope_scale,
+                &r.positions,
+                None,
+            ),
         };
         let q = heads(self.q_proj.forward(x)?, self.n_heads, &self.q_norm)?;
         let k = heads(self.k_proj.forward(x)?, self.n_kv_heads, &self.k_norm)?;
@@ -91,10 +118,10 @@ impl Attention {
         let scale = (self.head_dim as f32).powf(-0.5);
         // One new token attends to everything cached: no mask. Several
         // (prefill): causal, aligned to the end as mlx-lm's "causal" mode is.
-        let mask = if l > 1 {
-            Some(ScaledDotProductAttentionMask::Causal)
-        } else {
-            None
+        let mask = match rows {
+            Some(r) => Some(ScaledDotProductAttentionMask::Array(&r.mask)),
+            None if l > 1 => Some(ScaledDotProductAttentionMask::Causal),
+            None => None,
         };
         let o = fast::scaled_dot_product_attention(&q, &k, &v, scale, mask, None)?;
         let o = o

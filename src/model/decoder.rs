@@ -2,7 +2,7 @@
 //! embed → N × (norm → attention → residual → norm → mlp|moe → residual)
 //! → norm → lm_head (or tied embeddings).
 
-use super::attention::Attention;
+use super::attention::{Attention, Rows};
 use super::cache::KvCache;
 use super::config::ModelConfig;
 use super::embedding::Embedding;
@@ -84,14 +84,24 @@ impl Decoder {
 
     /// ids [B, L] → logits [B, L, vocab]; appends to `cache`.
     pub fn forward(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
-        self.forward_inner(ids, cache, false)
+        self.forward_inner(ids, cache, false, None)
     }
 
     /// Like [`Decoder::forward`] but logits for the last position only
     /// ([B, 1, vocab]): during prefill the output projection over every
     /// prompt position would cost more than the rest of a small model.
     pub fn forward_last(&self, ids: &Array, cache: &mut KvCache) -> Result<Array, Error> {
-        self.forward_inner(ids, cache, true)
+        self.forward_inner(ids, cache, true, None)
+    }
+
+    /// [`Decoder::forward_last`] for left-padded rows decoded together.
+    pub fn forward_rows(
+        &self,
+        ids: &Array,
+        cache: &mut KvCache,
+        rows: &Rows,
+    ) -> Result<Array, Error> {
+        self.forward_inner(ids, cache, true, Some(rows))
     }
 
     fn forward_inner(
@@ -99,6 +109,7 @@ impl Decoder {
         ids: &Array,
         cache: &mut KvCache,
         last_only: bool,
+        rows: Option<&Rows>,
     ) -> Result<Array, Error> {
         let mut h = self.embed_tokens.forward(ids)?;
         let offset = cache.offset;
@@ -114,7 +125,7 @@ impl Decoder {
         let n = self.layers.len();
         for (i, (layer, lc)) in self.layers.iter().zip(cache.layers.iter_mut()).enumerate() {
             let a = fast::rms_norm(&h, Some(&layer.input_layernorm), self.eps)?;
-            let r = layer.self_attn.forward(&a, lc, offset)?;
+            let r = layer.self_attn.forward(&a, lc, offset, rows)?;
             h = ops::add(&h, &r)?;
             if last_only && l > 1 && i + 1 == n {
                 // Past the last attention (whose keys and values the cache

@@ -203,7 +203,7 @@ pub fn greedy(model: &mut Model, prompt: &[u32], n: usize) -> Result<Vec<u32>, E
 
 /// Temperature / top-k / top-p sampling on the host with our own seeded
 /// generator: reproducible for a seed on every platform.
-fn sample(logits: &[f32], opts: &GenerateOptions, rng: &mut XorShift) -> u32 {
+pub(super) fn sample(logits: &[f32], opts: &GenerateOptions, rng: &mut XorShift) -> u32 {
     let t = opts.temperature.max(1e-6);
     let mut idx: Vec<usize> = (0..logits.len()).collect();
     idx.sort_unstable_by(|&a, &b| logits[b].total_cmp(&logits[a]));
@@ -241,10 +241,10 @@ fn sample(logits: &[f32], opts: &GenerateOptions, rng: &mut XorShift) -> u32 {
     idx[p.len() - 1] as u32
 }
 
-struct XorShift(u64);
+pub(super) struct XorShift(u64);
 
 impl XorShift {
-    fn new(seed: u64) -> Self {
+    pub(super) fn new(seed: u64) -> Self {
         XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
     fn next_f64(&mut self) -> f64 {

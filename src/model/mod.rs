@@ -9,6 +9,7 @@
 //! [`crate::provision`].
 
 pub mod attention;
+pub mod batch;
 pub mod cache;
 pub mod config;
 pub mod decoder;
@@ -163,6 +164,17 @@ impl Model {
     pub fn forward_last(&self, tokens: &[u32], cache: &mut KvCache) -> Result<Array, Error> {
         let ids = Array::from_slice(tokens, &[1, tokens.len() as i32]);
         self.decoder.forward_last(&ids, cache)
+    }
+
+    /// Logits of the last position of left-padded rows decoded together
+    /// ([B, 1, vocab]); see [`batch`].
+    pub fn forward_rows(
+        &self,
+        ids: &Array,
+        cache: &mut KvCache,
+        rows: &attention::Rows,
+    ) -> Result<Array, Error> {
+        self.decoder.forward_rows(ids, cache, rows)
     }
 
     /// Like [`Model::forward_last`] for ids already on the device ([1, L]).
