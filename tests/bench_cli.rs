@@ -134,11 +134,17 @@ fn bench_then_compare_on_tiny_models() {
     assert!(html.contains("<svg"), "the HTML report has its plots");
 
     // A missed target: a FAIL line and exit 1, the JSON still written.
-    let b_run = bench(&dense, "b.json", "hard.toml", &[]);
+    let b_run = bench(&dense, "b.json", "hard.toml", &["--batch", "2"]);
     let out = text(&b_run.stdout);
     assert_eq!(b_run.status.code(), Some(1), "{out}");
     assert!(out.contains("FAIL disk_gb"), "{out}");
     assert!(dir.join("b.json").is_file());
+    let bj: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("b.json")).unwrap()).unwrap();
+    assert_eq!(
+        bj["bench"]["throughput"]["batch"], 2,
+        "--batch reaches the accuracy pass"
+    );
 
     let c = punie(&["compare", "a.json", "b.json", "--markdown", "c.md"], dir);
     let out = text(&c.stdout);

@@ -126,3 +126,68 @@ fn batch_inputs_are_checked() {
     assert!(e.to_string().contains("2 prompts but 1"), "{e}");
     assert!(generate_batch(&model, &[], &[]).unwrap().is_empty());
 }
+
+/// `run --batch N`: the same verdicts, scores and transcript order as one
+/// query at a time, a stop string (`e`) cutting each row where one at a
+/// time would have stopped.
+#[test]
+fn run_batch_gives_the_same_results_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = crate::cli_support::synth_tiny(dir);
+    let m = model.to_str().unwrap();
+    let mut pack = String::from(
+        "[pack]\nid = \"batch\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
+         [pack.generation]\nmax_tokens = 12\nstop = [\"e\"]\n",
+    );
+    for i in 0..7 {
+        let expect = if i % 2 == 0 {
+            "\"direct\""
+        } else {
+            "{ tool = \"git_status\" }"
+        };
+        pack += &format!(
+            "\n[[query]]\nid = \"q{i}\"\nuser = \"{}\"\nexpect = {expect}\n",
+            "Is the working tree clean? ".repeat(i + 1)
+        );
+    }
+    std::fs::write(dir.join("pack.toml"), pack).unwrap();
+    let run = |out: &str, batch: &str| {
+        let o = punie(
+            &[
+                "run",
+                "--model",
+                m,
+                "--suite",
+                "pack.toml",
+                "--out",
+                out,
+                "--batch",
+                batch,
+            ],
+            dir,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let r = crate::cli_support::results_json(dir, out);
+        let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
+        let order: Vec<String> = t
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["query_id"].to_string())
+            .collect();
+        let verdicts: Vec<serde_json::Value> = r["suites"][0]["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| serde_json::json!([q["id"], q["strict"], q["verdict"], q["generated_tokens"]]))
+            .collect();
+        (verdicts, order)
+    };
+    let one = run("one", "1");
+    let four = run("four", "4");
+    assert_eq!(four, one);
+    let o = punie(
+        &["run", "--suite", "pack.toml", "--batch", "0", "--model", m],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}

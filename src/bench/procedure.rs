@@ -37,6 +37,8 @@ pub struct BenchRequest {
     pub hash: bool,
     /// The parse profile the accuracy pass is scored under.
     pub profile: crate::parse::Profile,
+    /// Queries of the accuracy pass decoded together.
+    pub batch: usize,
 }
 
 /// Where the accuracy pass records its queries, and what an interrupted
@@ -152,6 +154,7 @@ pub fn bench(
 
     // Accuracy: every query of every suite once, timed as a workload.
     backend.reuse_prefix = true;
+    backend.batch = req.batch;
     let batch = backend.capacity();
     let generated_before = backend.stats.len();
     let pass = std::time::Instant::now();

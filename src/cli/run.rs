@@ -37,6 +37,11 @@ pub struct Args {
     /// between tokens): it scores as no completion, with the reason.
     #[arg(long, value_name = "SECS")]
     query_timeout: Option<f64>,
+    /// Decode N queries together (one weight read per step for all of
+    /// them); 1 keeps one at a time with the shared-prefix cache. Results
+    /// are the same files in the same order whatever N is.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    batch: u32,
     /// Prefill every query from scratch instead of reusing the KV cache of
     /// the prompt prefix shared with the previous query.
     #[arg(long)]
@@ -206,6 +211,7 @@ fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Failure> {
             .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;
         b.reuse_prefix = !args.no_prefix_cache;
         b.timeout = args.query_timeout.map(std::time::Duration::from_secs_f64);
+        b.batch = args.batch as usize;
         Ok(Box::new(b))
     }
     #[cfg(not(feature = "mlx"))]

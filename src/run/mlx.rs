@@ -1,12 +1,15 @@
 //! The in-process MLX backend: renders each query with the model's own chat
 //! template (tools included), generates, and reports tokens and timings.
 
-use super::backend::{Backend, BackendInfo, Completion, CompletionError, PreparedQuery, Timings};
+use super::backend::{
+    Backend, BackendInfo, Completion, CompletionError, Flow, Job, PreparedQuery, Timings,
+};
 use super::prompt_tools::openai_tools;
 use crate::chat::stop::{cut_at_stop, StopWatch};
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tool};
+use crate::model::batch::generate_batch;
 use crate::model::cache::KvCache;
-use crate::model::generate::{generate, GenerateOptions, GenerationStats};
+use crate::model::generate::{generate, GenerateOptions, GenerationStats, StopReason};
 use crate::model::Model;
 use crate::suite::Role;
 use serde_json::{json, Map, Value};
@@ -30,6 +33,9 @@ pub struct MlxBackend {
     /// Per-query wall-clock limit (`--query-timeout`), checked between
     /// tokens: a query past it ends with no completion and the reason.
     pub timeout: Option<std::time::Duration>,
+    /// Queries decoded together (`--batch`; 1: one at a time, the prefix
+    /// cache reused between them).
+    pub batch: usize,
     /// The ids the held cache covers, and the cache.
     prefix: Option<(Vec<u32>, KvCache)>,
 }
@@ -48,6 +54,7 @@ impl MlxBackend {
             stats: Vec::new(),
             reuse_prefix: true,
             timeout: None,
+            batch: 1,
             prefix: None,
         })
     }
@@ -103,7 +110,127 @@ impl Backend for MlxBackend {
         }
     }
 
+    fn capacity(&self) -> usize {
+        // A per-query timeout is checked between one query's tokens: those
+        // runs stay one at a time.
+        if self.timeout.is_some() {
+            1
+        } else {
+            self.batch.max(1)
+        }
+    }
+
     fn complete(&mut self, q: &PreparedQuery) -> Result<Completion, CompletionError> {
+        let p = self.prepare(q)?;
+        let fatal = |e: &dyn std::fmt::Display| CompletionError::Fatal(e.to_string());
+        let mut cache = match (&self.prefix, self.reuse_prefix) {
+            (Some((held, c)), true) => {
+                let shared = held.iter().zip(&p.ids).take_while(|(a, b)| a == b).count();
+                let shared = shared.min(c.offset.max(0) as usize);
+                let mut c = c.clone();
+                c.trim(shared as i32).map_err(|e| fatal(&e))?;
+                c
+            }
+            _ => self.model.new_cache(),
+        };
+        let mut watch = StopWatch::new(self.prompt.tokenizer(), &p.stop);
+        let deadline = self.timeout.map(|t| (std::time::Instant::now() + t, t));
+        let mut timed_out = false;
+        let (tokens, stats) = generate(&self.model, &p.ids, &p.gen, &mut cache, &mut |t| {
+            if deadline.is_some_and(|(d, _)| std::time::Instant::now() > d) {
+                timed_out = true;
+                return false;
+            }
+            watch.push(t)
+        })
+        .map_err(|e| fatal(&e.in_model(&self.model.dir, "generating")))?;
+        if let (true, Some((_, limit))) = (timed_out, deadline) {
+            // The cache holds a cut-off answer: do not reuse it.
+            self.prefix = None;
+            return Err(CompletionError::Missing(format!(
+                "timed out: still generating after {:.3} s (--query-timeout {}), {} tokens in",
+                stats.total_s,
+                limit.as_secs_f64(),
+                stats.generated_tokens
+            )));
+        }
+        if self.reuse_prefix {
+            let mut held = p.ids.clone();
+            held.extend(&tokens);
+            self.prefix = Some((held, cache));
+        }
+        Ok(self.finish(&p, tokens, stats))
+    }
+
+    fn complete_all(
+        &mut self,
+        jobs: &[Job],
+        done: &mut dyn FnMut(usize, Result<Completion, CompletionError>) -> Flow,
+    ) {
+        if self.capacity() <= 1 || jobs.len() <= 1 {
+            for job in jobs {
+                let answer = self.complete(&job.query);
+                if done(job.ticket, answer) == Flow::Stop {
+                    return;
+                }
+            }
+            return;
+        }
+        // Rendering fails per query; the others are decoded together.
+        let mut ready = Vec::new();
+        for job in jobs {
+            match self.prepare(&job.query) {
+                Ok(p) => ready.push((job.ticket, p)),
+                Err(e) => {
+                    if done(job.ticket, Err(e)) == Flow::Stop {
+                        return;
+                    }
+                }
+            }
+        }
+        let prompts: Vec<Vec<u32>> = ready.iter().map(|(_, p)| p.ids.clone()).collect();
+        let opts: Vec<GenerateOptions> = ready.iter().map(|(_, p)| p.gen.clone()).collect();
+        // The held prefix is a one-at-a-time cache; batches prefill whole.
+        self.prefix = None;
+        match generate_batch(&self.model, &prompts, &opts) {
+            Ok(rows) => {
+                for ((ticket, p), (mut tokens, mut stats)) in ready.iter().zip(rows) {
+                    // Where the one-at-a-time run would have stopped on a
+                    // stop string: the rest was decoded with the batch only.
+                    let mut watch = StopWatch::new(self.prompt.tokenizer(), &p.stop);
+                    if let Some(at) = tokens.iter().position(|&t| !watch.push(t)) {
+                        tokens.truncate(at + 1);
+                        stats.generated_tokens = tokens.len();
+                        stats.stop_reason = StopReason::Callback;
+                    }
+                    let c = self.finish(p, tokens, stats);
+                    if done(*ticket, Ok(c)) == Flow::Stop {
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                let e = e.in_model(&self.model.dir, "generating a batch");
+                for (ticket, _) in &ready {
+                    if done(*ticket, Err(CompletionError::Fatal(e.to_string()))) == Flow::Stop {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One query ready to generate: its prompt ids, settings and stop strings.
+struct Prepared {
+    ids: Vec<u32>,
+    gen: GenerateOptions,
+    stop: Vec<String>,
+}
+
+impl MlxBackend {
+    /// Renders a query with the model's chat template and its tools.
+    fn prepare(&mut self, q: &PreparedQuery) -> Result<Prepared, CompletionError> {
         let same = matches!(&self.tools, Some((ts, _)) if Arc::ptr_eq(ts, &q.toolset));
         if !same {
             self.tools = Some((Arc::clone(&q.toolset), openai_tools(&q.toolset)));
@@ -124,63 +251,35 @@ impl Backend for MlxBackend {
             enable_thinking: Some(q.generation.enable_thinking),
             template: None,
         };
-        let fatal = |e: &dyn std::fmt::Display| CompletionError::Fatal(e.to_string());
         let ids = self
             .prompt
             .encode(&messages, tools.filter(|t| !t.is_empty()), &opts)
-            .map_err(|e| fatal(&e))?;
+            .map_err(|e| CompletionError::Fatal(e.to_string()))?;
         let mut stop_ids = self.prompt.eos_token_ids().to_vec();
         stop_ids.extend(&self.model.config.eos_token_ids);
         let g = &q.generation;
-        let gen = GenerateOptions {
-            max_tokens: g.max_tokens as usize,
-            temperature: g.temperature as f32,
-            top_p: g.top_p as f32,
-            top_k: g.top_k as usize,
-            seed: g.seed,
-            stop_ids: stop_ids.clone(),
-        };
-        let mut cache = match (&self.prefix, self.reuse_prefix) {
-            (Some((held, c)), true) => {
-                let shared = held.iter().zip(&ids).take_while(|(a, b)| a == b).count();
-                let shared = shared.min(c.offset.max(0) as usize);
-                let mut c = c.clone();
-                c.trim(shared as i32).map_err(|e| fatal(&e))?;
-                c
-            }
-            _ => self.model.new_cache(),
-        };
-        let mut watch = StopWatch::new(self.prompt.tokenizer(), &g.stop);
-        let deadline = self.timeout.map(|t| (std::time::Instant::now() + t, t));
-        let mut timed_out = false;
-        let (mut tokens, stats) = generate(&self.model, &ids, &gen, &mut cache, &mut |t| {
-            if deadline.is_some_and(|(d, _)| std::time::Instant::now() > d) {
-                timed_out = true;
-                return false;
-            }
-            watch.push(t)
+        Ok(Prepared {
+            ids,
+            gen: GenerateOptions {
+                max_tokens: g.max_tokens as usize,
+                temperature: g.temperature as f32,
+                top_p: g.top_p as f32,
+                top_k: g.top_k as usize,
+                seed: g.seed,
+                stop_ids,
+            },
+            stop: g.stop.clone(),
         })
-        .map_err(|e| fatal(&e.in_model(&self.model.dir, "generating")))?;
-        if let (true, Some((_, limit))) = (timed_out, deadline) {
-            // The cache holds a cut-off answer: do not reuse it.
-            self.prefix = None;
-            return Err(CompletionError::Missing(format!(
-                "timed out: still generating after {:.3} s (--query-timeout {}), {} tokens in",
-                stats.total_s,
-                limit.as_secs_f64(),
-                stats.generated_tokens
-            )));
-        }
-        if self.reuse_prefix {
-            let mut held = ids.clone();
-            held.extend(&tokens);
-            self.prefix = Some((held, cache));
-        }
-        if tokens.last().is_some_and(|t| stop_ids.contains(t)) {
+    }
+
+    /// The completion of a generation: the stop id dropped, the text cut at
+    /// a stop string, the statistics recorded.
+    fn finish(&mut self, p: &Prepared, mut tokens: Vec<u32>, stats: GenerationStats) -> Completion {
+        if tokens.last().is_some_and(|t| p.gen.stop_ids.contains(t)) {
             tokens.pop();
         }
         let mut text = self.decode(&tokens);
-        let cut = cut_at_stop(&text, &g.stop).len();
+        let cut = cut_at_stop(&text, &p.stop).len();
         text.truncate(cut);
         let timings = Timings {
             total_s: Some(stats.total_s),
@@ -195,7 +294,7 @@ impl Backend for MlxBackend {
             timings,
         };
         self.stats.push(stats);
-        Ok(c)
+        c
     }
 }
 
