@@ -3,9 +3,12 @@
 //! left-padded to one length; each row's padding is masked out of
 //! attention and each row is RoPE-positioned as if alone, so a row's
 //! numbers are its unbatched ones (up to the order of floating-point sums
-//! in batched kernels). Each row keeps its own sampler, stop ids and token
-//! budget; a finished row is carried along, its output frozen, until every
-//! row is done.
+//! in batched kernels). The prompts' common prefix (a suite's system
+//! prompt and tool schemas) is prefilled once and shared by every row: a
+//! row is `[prefix][its padding][its own tokens]`, the padding a hole in
+//! the middle that no query sees. Each row keeps its own sampler, stop ids
+//! and token budget; a finished row is carried along, its output frozen,
+//! until every row is done.
 
 use super::attention::Rows;
 use super::generate::{sample, GenerateOptions, GenerationStats, StopReason, XorShift};
@@ -48,17 +51,27 @@ pub fn generate_batch(
     }
     let _drain = crate::runtime::QuiesceOnDrop;
     let start = Instant::now();
-    let width = prompts.iter().map(Vec::len).max().unwrap_or(0);
-    let pads: Vec<usize> = prompts.iter().map(|p| width - p.len()).collect();
+    // The common prefix, leaving every row at least one token of its own
+    // (the logits of its last prompt token come from the batched pass).
+    let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
+    let hole = (0..shortest - 1)
+        .take_while(|&i| prompts.iter().all(|p| p[i] == prompts[0][i]))
+        .count();
+    let mut cache = model.new_cache();
+    if hole > 0 {
+        model.forward_last(&prompts[0][..hole], &mut cache)?;
+        cache.tile(b as i32)?;
+    }
+    let width = prompts.iter().map(|p| p.len() - hole).max().unwrap_or(0);
+    let pads: Vec<usize> = prompts.iter().map(|p| width - (p.len() - hole)).collect();
     let mut ids = Vec::with_capacity(b * width);
     for (p, &pad) in prompts.iter().zip(&pads) {
         ids.extend(std::iter::repeat_n(0u32, pad));
-        ids.extend(p);
+        ids.extend(&p[hole..]);
     }
-    let mut cache = model.new_cache();
     let prefill = Rows {
-        mask: mask(&pads, width, 0),
-        positions: positions(&pads, 0),
+        mask: mask(&pads, hole, hole + width, hole),
+        positions: positions(&pads, hole),
     };
     let ids = Array::from_slice(&ids, &[b as i32, width as i32]);
     let mut logits = model.forward_rows(&ids, &mut cache, &prefill)?;
@@ -90,7 +103,7 @@ pub fn generate_batch(
         }
         let step = cache.offset as usize;
         let rows = Rows {
-            mask: mask(&pads, step + 1, step),
+            mask: mask(&pads, hole, step + 1, step),
             positions: positions(&pads, step),
         };
         let ids = Array::from_slice(&next, &[b as i32, 1]);
@@ -160,21 +173,22 @@ fn pick(
 }
 
 /// [B, 1, L, T] with L = `keys - cached`: query i of row r (at column
-/// `cached + i`) sees key j when j is past the row's padding and not after
-/// the query.
-fn mask(pads: &[usize], keys: usize, cached: usize) -> Array {
+/// `cached + i`) sees key j when j is not in the row's padding (columns
+/// `hole..hole + pad`, after the shared prefix) and not after the query.
+fn mask(pads: &[usize], hole: usize, keys: usize, cached: usize) -> Array {
     let queries = keys - cached;
     let mut m = Vec::with_capacity(pads.len() * queries * keys);
     for &pad in pads {
         for i in 0..queries {
-            m.extend((0..keys).map(|j| j >= pad && j <= cached + i));
+            m.extend((0..keys).map(|j| (j < hole || j >= hole + pad) && j <= cached + i));
         }
     }
     Array::from_slice(&m, &[pads.len() as i32, 1, queries as i32, keys as i32])
 }
 
-/// Each row's position of the token at column `column`: the column less
-/// the row's padding (negative for padding, which no query sees).
+/// Each row's position of the token at column `column` (past the shared
+/// prefix): the column less the row's padding (padding columns get
+/// positions no query sees).
 fn positions(pads: &[usize], column: usize) -> Array {
     let p: Vec<i32> = pads.iter().map(|&pad| column as i32 - pad as i32).collect();
     Array::from_slice(&p, &[pads.len() as i32])

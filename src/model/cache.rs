@@ -41,6 +41,27 @@ impl KvCache {
     }
 }
 
+impl KvCache {
+    /// One cached row (batch 1) repeated for `rows` rows: a prefix computed
+    /// once, shared by a batch.
+    pub fn tile(&mut self, rows: i32) -> Result<(), Error> {
+        for l in &mut self.layers {
+            if let Some((k, v)) = &l.kv {
+                let shape = |a: &Array| {
+                    let mut s = a.shape().to_vec();
+                    s[0] = rows;
+                    s
+                };
+                l.kv = Some((
+                    ops::broadcast_to(k, &shape(k))?,
+                    ops::broadcast_to(v, &shape(v))?,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl LayerCache {
     /// Appends keys/values [B, H, L, D] and returns everything cached.
     pub fn update(&mut self, k: Array, v: Array) -> Result<(Array, Array), Error> {
