@@ -9,7 +9,7 @@
 #![cfg(feature = "mlx")]
 
 use crate::cli_support::{punie, text, tokenizer_dir};
-use punie_eval::model::batch::generate_batch;
+use punie_eval::model::batch::{generate_batch, generate_batch_sharing};
 use punie_eval::model::generate::{generate, GenerateOptions};
 use punie_eval::model::Model;
 use std::path::{Path, PathBuf};
@@ -162,6 +162,18 @@ fn same_as_alone(model: &Model, arch: &str, prompts: &[Vec<u32>]) {
                 }
             }
         }
+        // A later batch starts from the prefix the earlier one left: the
+        // same rows.
+        let tokens = |rows: &[(Vec<u32>, _)]| rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>();
+        let mut held = None;
+        let first = generate_batch_sharing(model, prompts, &opts, &mut held).unwrap();
+        let again = generate_batch_sharing(model, prompts, &opts, &mut held).unwrap();
+        assert_eq!(tokens(&first), tokens(&batched), "{arch}");
+        assert_eq!(
+            tokens(&again),
+            tokens(&batched),
+            "{arch}: from the held prefix"
+        );
         // Stop ids end a row and only that row.
         let first = batched[0].0[0];
         let mut stop = opts.clone();

@@ -11,11 +11,19 @@
 //! until every row is done.
 
 use super::attention::Rows;
+use super::cache::KvCache;
 use super::generate::{sample, GenerateOptions, GenerationStats, StopReason, XorShift};
 use super::{Error, Model};
 use mlx_rs::ops::indexing::argmax_axis;
 use mlx_rs::Array;
 use std::time::Instant;
+
+/// A prompt prefix computed once (batch 1), kept for the next batch: a
+/// suite's batches share their system prompt and tool schemas.
+pub struct SharedPrefix {
+    pub ids: Vec<u32>,
+    pub cache: KvCache,
+}
 
 /// Generates for every prompt (its options alike indexed); returns each
 /// row's tokens and statistics, in order. Timings are the batch's: every
@@ -24,6 +32,17 @@ pub fn generate_batch(
     model: &Model,
     prompts: &[Vec<u32>],
     opts: &[GenerateOptions],
+) -> Result<Vec<(Vec<u32>, GenerationStats)>, Error> {
+    generate_batch_sharing(model, prompts, opts, &mut None)
+}
+
+/// [`generate_batch`] starting from the prefix an earlier batch computed
+/// (as far as it is common), and leaving this batch's for the next.
+pub fn generate_batch_sharing(
+    model: &Model,
+    prompts: &[Vec<u32>],
+    opts: &[GenerateOptions],
+    held: &mut Option<SharedPrefix>,
 ) -> Result<Vec<(Vec<u32>, GenerationStats)>, Error> {
     if prompts.len() != opts.len() {
         return Err(Error::Other(format!(
@@ -57,9 +76,25 @@ pub fn generate_batch(
     let hole = (0..shortest - 1)
         .take_while(|&i| prompts.iter().all(|p| p[i] == prompts[0][i]))
         .count();
-    let mut cache = model.new_cache();
+    let prefix = &prompts[0][..hole];
+    let mut cache = match held.take() {
+        Some(h) => {
+            let same = h.ids.iter().zip(prefix).take_while(|(a, b)| a == b).count();
+            let mut c = h.cache;
+            c.trim(same as i32)?;
+            c
+        }
+        None => model.new_cache(),
+    };
+    let done = cache.offset as usize;
+    if done < hole {
+        model.forward_last(&prefix[done..], &mut cache)?;
+    }
     if hole > 0 {
-        model.forward_last(&prompts[0][..hole], &mut cache)?;
+        *held = Some(SharedPrefix {
+            ids: prefix.to_vec(),
+            cache: cache.clone(),
+        });
         cache.tile(b as i32)?;
     }
     let width = prompts.iter().map(|p| p.len() - hole).max().unwrap_or(0);

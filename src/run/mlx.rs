@@ -7,7 +7,7 @@ use super::backend::{
 use super::prompt_tools::openai_tools;
 use crate::chat::stop::{cut_at_stop, StopWatch};
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tool};
-use crate::model::batch::generate_batch;
+use crate::model::batch::{generate_batch_sharing, SharedPrefix};
 use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats, StopReason};
 use crate::model::Model;
@@ -38,6 +38,8 @@ pub struct MlxBackend {
     pub batch: usize,
     /// The ids the held cache covers, and the cache.
     prefix: Option<(Vec<u32>, KvCache)>,
+    /// The prompt prefix the last batch shared (system prompt and tools).
+    batch_prefix: Option<SharedPrefix>,
 }
 
 impl MlxBackend {
@@ -56,6 +58,7 @@ impl MlxBackend {
             timeout: None,
             batch: 1,
             prefix: None,
+            batch_prefix: None,
         })
     }
 
@@ -190,9 +193,13 @@ impl Backend for MlxBackend {
         }
         let prompts: Vec<Vec<u32>> = ready.iter().map(|(_, p)| p.ids.clone()).collect();
         let opts: Vec<GenerateOptions> = ready.iter().map(|(_, p)| p.gen.clone()).collect();
-        // The held prefix is a one-at-a-time cache; batches prefill whole.
+        // The one-at-a-time cache does not follow batches; batches keep
+        // their own shared prefix (`--no-prefix-cache` prefills whole).
         self.prefix = None;
-        match generate_batch(&self.model, &prompts, &opts) {
+        if !self.reuse_prefix {
+            self.batch_prefix = None;
+        }
+        match generate_batch_sharing(&self.model, &prompts, &opts, &mut self.batch_prefix) {
             Ok(rows) => {
                 for ((ticket, p), (mut tokens, mut stats)) in ready.iter().zip(rows) {
                     // Where the one-at-a-time run would have stopped on a
