@@ -5,30 +5,10 @@
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli_support;
-use cli_support::{punie, repo, text, tokenizer_dir};
-
-fn synth(dir: &Path, arch: &str, bits: Option<&str>, name: &str) -> PathBuf {
-    let out = dir.join(name);
-    let tok = tokenizer_dir();
-    let mut args = vec![
-        "model",
-        "synth",
-        "--arch",
-        arch,
-        "--tokenizer",
-        tok.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ];
-    if let Some(b) = bits {
-        args.extend(["--bits", b]);
-    }
-    let o = punie(&args, dir);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    out
-}
+use cli_support::{punie, repo, synth, text};
 
 fn sha256(p: &Path) -> String {
     format!("{:x}", Sha256::digest(std::fs::read(p).unwrap()))

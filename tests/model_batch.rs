@@ -8,35 +8,14 @@
 //! neighbouring tokens (sampled).
 #![cfg(feature = "mlx")]
 
-use crate::cli_support::{punie, text, tokenizer_dir};
+use crate::cli_support::{punie, synth, text};
 use punie_eval::model::batch::{generate_batch, generate_batch_sharing};
 use punie_eval::model::generate::{generate, GenerateOptions};
 use punie_eval::model::Model;
-use std::path::{Path, PathBuf};
 
 /// Logit gap under which two tokens are a near-tie (f32 tiny models: the
 /// logits are O(1); batched matmuls differ in the last bits).
 const NEAR_TIE: f32 = 1e-3;
-
-fn synth(dir: &Path, arch: &str, bits: Option<&str>) -> PathBuf {
-    let out = dir.join(format!("{arch}-{}", bits.unwrap_or("f32")));
-    let tok = tokenizer_dir();
-    let mut args = vec![
-        "model",
-        "synth",
-        "--arch",
-        arch,
-        "--tokenizer",
-        tok.to_str().unwrap(),
-        out.to_str().unwrap(),
-    ];
-    if let Some(b) = bits {
-        args.extend(["--bits", b]);
-    }
-    let o = punie(&args, dir);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    out
-}
 
 /// Distance from a sampling draw to the boundary between two neighbouring
 /// tokens' cumulative probabilities under which they are a near-tie: the
@@ -109,7 +88,12 @@ fn batched_rows_equal_their_unbatched_generations() {
         ("qwen2", None),
         ("llama", Some("8")),
     ] {
-        let dir = synth(tmp.path(), arch, bits);
+        let dir = synth(
+            tmp.path(),
+            arch,
+            bits,
+            &format!("{arch}-{}", bits.unwrap_or("f32")),
+        );
         let model = Model::load(&dir).unwrap();
         for prompts in [&distinct, &shared] {
             same_as_alone(&model, arch, prompts);
@@ -191,7 +175,7 @@ fn same_as_alone(model: &Model, arch: &str, prompts: &[Vec<u32>]) {
 #[test]
 fn batch_inputs_are_checked() {
     let tmp = tempfile::tempdir().unwrap();
-    let model = Model::load(&synth(tmp.path(), "qwen3", None)).unwrap();
+    let model = Model::load(&synth(tmp.path(), "qwen3", None, "qwen3")).unwrap();
     let o = GenerateOptions::default();
     let e = generate_batch(&model, &[vec![]], std::slice::from_ref(&o)).unwrap_err();
     assert!(e.to_string().contains("empty prompt"), "{e}");

@@ -151,26 +151,14 @@ pub fn generate_batch_sharing(
         .zip(reason)
         .zip(prompts)
         .map(|((tokens, reason), prompt)| {
-            let n = tokens.len();
-            let stats = GenerationStats {
-                prompt_tokens: prompt.len(),
-                generated_tokens: n,
-                time_to_first_token_s: ttft,
-                total_s: total,
-                prompt_tps: if ttft > 0.0 {
-                    prompt.len() as f64 / ttft
-                } else {
-                    0.0
-                },
-                generation_tps: if n > 1 && total > ttft {
-                    (n - 1) as f64 / (total - ttft)
-                } else {
-                    0.0
-                },
-                active_memory_bytes: mlx_rs::memory::active_memory().unwrap_or(0) as u64,
-                peak_memory_bytes: mlx_rs::memory::peak_memory().unwrap_or(0) as u64,
-                stop_reason: reason.unwrap_or(StopReason::MaxTokens),
-            };
+            let stats = GenerationStats::measured(
+                prompt.len(),
+                prompt.len(),
+                tokens.len(),
+                ttft,
+                total,
+                reason.unwrap_or(StopReason::MaxTokens),
+            );
             (tokens, stats)
         })
         .collect())

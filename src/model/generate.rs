@@ -168,27 +168,43 @@ pub fn generate(
     // here rather than let it run into the next query's timings.
     crate::runtime::quiesce();
     let total = start.elapsed().as_secs_f64();
-    let n = out.len();
-    let stats = GenerationStats {
-        prompt_tokens: prompt.len(),
-        generated_tokens: n,
-        time_to_first_token_s: ttft,
-        total_s: total,
-        prompt_tps: if ttft > 0.0 {
-            todo.len() as f64 / ttft
-        } else {
-            0.0
-        },
-        generation_tps: if n > 1 && total > ttft {
-            (n - 1) as f64 / (total - ttft)
-        } else {
-            0.0
-        },
-        active_memory_bytes: mlx_rs::memory::active_memory().unwrap_or(0) as u64,
-        peak_memory_bytes: mlx_rs::memory::peak_memory().unwrap_or(0) as u64,
-        stop_reason: reason,
-    };
+    let stats = GenerationStats::measured(prompt.len(), todo.len(), out.len(), ttft, total, reason);
     Ok((out, stats))
+}
+
+impl GenerationStats {
+    /// From the counts and times of one generation: `prefilled` of the
+    /// `prompt` tokens were computed (the rest came from a cache); rates
+    /// are 0 where their time is.
+    pub(super) fn measured(
+        prompt: usize,
+        prefilled: usize,
+        generated: usize,
+        ttft: f64,
+        total: f64,
+        stop_reason: StopReason,
+    ) -> Self {
+        GenerationStats {
+            prompt_tokens: prompt,
+            generated_tokens: generated,
+            time_to_first_token_s: ttft,
+            total_s: total,
+            prompt_tps: if ttft > 0.0 {
+                prefilled as f64 / ttft
+            } else {
+                0.0
+            },
+            // Decode speed over the tokens after the first.
+            generation_tps: if generated > 1 && total > ttft {
+                (generated - 1) as f64 / (total - ttft)
+            } else {
+                0.0
+            },
+            active_memory_bytes: mlx_rs::memory::active_memory().unwrap_or(0) as u64,
+            peak_memory_bytes: mlx_rs::memory::peak_memory().unwrap_or(0) as u64,
+            stop_reason,
+        }
+    }
 }
 
 /// `n` greedy tokens after `prompt` (no stop ids): the parity check.

@@ -106,6 +106,27 @@ pub fn parse_stdin_with(input: &[u8], flags: &[&str]) -> Output {
 
 /// A tiny random qwen3 model folder (`model synth`) at `dir/tiny`, with the
 /// real Qwen3 tokenizer: for tests that run a model end to end.
+/// A tiny random-weight model of `arch` in `dir/name` (quantized to `bits`).
+pub fn synth(dir: &Path, arch: &str, bits: Option<&str>, name: &str) -> std::path::PathBuf {
+    let out = dir.join(name);
+    let tok = tokenizer_dir();
+    let mut args = vec![
+        "model",
+        "synth",
+        "--arch",
+        arch,
+        "--tokenizer",
+        tok.to_str().unwrap(),
+        out.to_str().unwrap(),
+    ];
+    if let Some(b) = bits {
+        args.extend(["--bits", b]);
+    }
+    let o = punie(&args, dir);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    out
+}
+
 pub fn synth_tiny(dir: &Path) -> std::path::PathBuf {
     let out = dir.join("tiny");
     let tok = tokenizer_dir();
