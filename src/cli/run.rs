@@ -42,6 +42,12 @@ pub struct Args {
     /// are the same files in the same order whatever N is.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     batch: u32,
+    /// Print what the model would be given, one JSON line per query (suite,
+    /// query_id, repeat, prompt, prompt_ids, max_tokens, temperature,
+    /// stop_ids, stop), and generate nothing: to check a template or to
+    /// feed the same prompts to another engine.
+    #[arg(long, conflicts_with_all = ["replay", "out", "resume", "reports", "min_accuracy"])]
+    render_only: bool,
     /// Prefill every query from scratch instead of reusing the KV cache of
     /// the prompt prefix shared with the previous query.
     #[arg(long)]
@@ -101,6 +107,9 @@ pub fn run(args: Args) -> CliResult {
     let (mut suites, plugin_failures) = assemble_for_run(&sources)?;
     if let Some(m) = args.max_tokens {
         suites.iter_mut().for_each(|s| s.cap_tokens(m));
+    }
+    if args.render_only {
+        return render_only(&args, &suites);
     }
     let mut run_dir = RunDir::at("run", args.out.as_deref(), args.resume.as_deref())?;
     let mut outputs = run_dir.outputs();
@@ -191,6 +200,41 @@ pub(super) fn plugin_outcome(failed: usize) -> Outcome {
     } else {
         eprintln!("error: {failed} plugin(s) could not be loaded (see above); the other packs ran");
         Outcome::InputProblems
+    }
+}
+
+/// `--render-only`: every query's prompt as the model would get it.
+fn render_only(args: &Args, suites: &[Suite]) -> CliResult {
+    #[cfg(feature = "mlx")]
+    {
+        let dir = match &args.model {
+            Some(d) => d.clone(),
+            None => {
+                punie_eval::provision::default::ensure_default_model().map_err(Failure::runtime)?
+            }
+        };
+        let mut b = punie_eval::run::mlx::MlxBackend::load(&dir)
+            .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;
+        let queries = Runner::new(suites)
+            .repeats(args.repeats)
+            .queries()
+            .map_err(Failure::runtime)?;
+        for q in &queries {
+            let line = b.render(q).map_err(|e| {
+                Failure::Input(format!("suite {}, query {}: {e}", q.suite, q.query_id))
+            })?;
+            outln!("{line}");
+        }
+        Ok(Outcome::Ok)
+    }
+    #[cfg(not(feature = "mlx"))]
+    {
+        let _ = (args, suites);
+        Err(Failure::Input(
+            "--render-only needs the model's chat template: this punie-eval was built without \
+             the `mlx` feature"
+                .into(),
+        ))
     }
 }
 

@@ -279,6 +279,24 @@ impl MlxBackend {
         })
     }
 
+    /// What the model is given for a query, without generating: the
+    /// rendered prompt, its token ids and the generation settings
+    /// (`run --render-only`, one JSON line per query).
+    pub fn render(&mut self, q: &PreparedQuery) -> Result<Value, CompletionError> {
+        let p = self.prepare(q)?;
+        Ok(json!({
+            "suite": q.suite,
+            "query_id": q.query_id,
+            "repeat": q.repeat,
+            "prompt": self.prompt.tokenizer().decode(&p.ids).unwrap_or_default(),
+            "prompt_ids": p.ids,
+            "max_tokens": p.gen.max_tokens,
+            "temperature": p.gen.temperature,
+            "stop_ids": p.gen.stop_ids,
+            "stop": p.stop,
+        }))
+    }
+
     /// The completion of a generation: the stop id dropped, the text cut at
     /// a stop string, the statistics recorded.
     fn finish(&mut self, p: &Prepared, mut tokens: Vec<u32>, stats: GenerationStats) -> Completion {

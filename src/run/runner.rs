@@ -107,6 +107,15 @@ impl<'a> Runner<'a> {
         self
     }
 
+    /// Every query the run would hand to a backend, in run order (repeat,
+    /// pack, query): what `run --render-only` shows.
+    pub fn queries(&self) -> Result<Vec<PreparedQuery>, RunError> {
+        Ok(prepared_queries(self.suites, self.repeats)?
+            .into_iter()
+            .map(|(.., p)| p)
+            .collect())
+    }
+
     pub fn run(self, backend: &mut dyn Backend) -> Result<RunResults, RunError> {
         let Runner {
             suites,
@@ -120,55 +129,19 @@ impl<'a> Runner<'a> {
         let observer = observer.unwrap_or(&mut silent);
         let policy = policy.unwrap_or(&mut single);
         let marked = repeats > 1;
-        // Repeat-major, then pack and query order: the order a one-by-one
-        // backend completes them and the order results are assembled in.
-        // The tools each query is shown and scored against: the pack's type
-        // rules applied, the query's own tools added (checked when the pack
-        // was loaded, so an error here is a pack built in code).
-        let mut toolsets: Vec<Vec<Arc<crate::schema::Toolset>>> = Vec::new();
-        for suite in suites {
-            let fail = |q: &str, source| RunError::Tools {
-                suite: suite.id().to_string(),
-                query: q.to_string(),
-                source,
-            };
-            let base = suite.scoring_toolset().map_err(|e| fail("(all)", e))?;
-            let per_query = (0..suite.pack.pack.queries.len())
-                .map(|qi| {
-                    suite
-                        .query_toolset(&base, qi)
-                        .map_err(|e| fail(&suite.pack.pack.queries[qi].id, e))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            toolsets.push(per_query);
-        }
-        let mut slots = Vec::new();
-        for r in 0..repeats {
-            for (si, suite) in suites.iter().enumerate() {
-                let pack = &suite.pack.pack;
-                for (qi, q) in pack.queries.iter().enumerate() {
-                    let mut generation = pack.pack.generation.clone();
-                    generation.seed = generation.seed.wrapping_add(u64::from(r));
-                    slots.push(Slot {
-                        repeat: r,
-                        suite: si,
-                        query: qi,
-                        prepared: PreparedQuery {
-                            suite: pack.pack.id.clone(),
-                            query_id: q.id.clone(),
-                            messages: q.conversation(pack.pack.system_prompt.as_deref()),
-                            generation,
-                            toolset: Arc::clone(&toolsets[si][qi]),
-                            repeat: r,
-                        },
-                        step: 0,
-                        result: None,
-                        text: None,
-                        error: None,
-                    });
-                }
-            }
-        }
+        let slots: Vec<Slot> = prepared_queries(suites, repeats)?
+            .into_iter()
+            .map(|(repeat, suite, query, prepared)| Slot {
+                repeat,
+                suite,
+                query,
+                prepared,
+                step: 0,
+                result: None,
+                text: None,
+                error: None,
+            })
+            .collect();
         observer.started(slots.len());
         let capacity = backend.capacity().max(1);
         let mut pass = Pass {
@@ -464,4 +437,60 @@ fn assemble(
         bench: None,
         provenance: None,
     }
+}
+
+/// Every (repeat, suite, query) with the query as the backend gets it.
+/// Repeat-major, then pack and query order: the order a one-by-one backend
+/// completes them and the order results are assembled in.
+#[allow(clippy::type_complexity)]
+fn prepared_queries(
+    suites: &[Suite],
+    repeats: u32,
+) -> Result<Vec<(u32, usize, usize, PreparedQuery)>, RunError> {
+    // Repeat-major, then pack and query order: the order a one-by-one
+    // backend completes them and the order results are assembled in.
+    // The tools each query is shown and scored against: the pack's type
+    // rules applied, the query's own tools added (checked when the pack
+    // was loaded, so an error here is a pack built in code).
+    let mut toolsets: Vec<Vec<Arc<crate::schema::Toolset>>> = Vec::new();
+    for suite in suites {
+        let fail = |q: &str, source| RunError::Tools {
+            suite: suite.id().to_string(),
+            query: q.to_string(),
+            source,
+        };
+        let base = suite.scoring_toolset().map_err(|e| fail("(all)", e))?;
+        let per_query = (0..suite.pack.pack.queries.len())
+            .map(|qi| {
+                suite
+                    .query_toolset(&base, qi)
+                    .map_err(|e| fail(&suite.pack.pack.queries[qi].id, e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        toolsets.push(per_query);
+    }
+    let mut slots = Vec::new();
+    for r in 0..repeats {
+        for (si, suite) in suites.iter().enumerate() {
+            let pack = &suite.pack.pack;
+            for (qi, q) in pack.queries.iter().enumerate() {
+                let mut generation = pack.pack.generation.clone();
+                generation.seed = generation.seed.wrapping_add(u64::from(r));
+                slots.push((
+                    r,
+                    si,
+                    qi,
+                    PreparedQuery {
+                        suite: pack.pack.id.clone(),
+                        query_id: q.id.clone(),
+                        messages: q.conversation(pack.pack.system_prompt.as_deref()),
+                        generation,
+                        toolset: Arc::clone(&toolsets[si][qi]),
+                        repeat: r,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(slots)
 }
