@@ -1,5 +1,6 @@
-//! Batched generation (issue 16): B prompts of different lengths decoded
-//! together give, row by row, what each gives alone — for every
+//! Batched generation (issue 16): prompts of different lengths decoded
+//! together — all at once, or a few rows at a time with each finished row
+//! refilled from the queue — give, row by row, what each gives alone — for every
 //! architecture, greedy and sampled, dense and quantized, with and without
 //! a shared prompt prefix. Random-weight tiny models have near-ties, where
 //! a batched kernel's different order of sums may pick the other token: the
@@ -9,7 +10,7 @@
 #![cfg(feature = "mlx")]
 
 use crate::cli_support::{punie, synth, text};
-use punie_eval::model::batch::{generate_batch, generate_batch_sharing};
+use punie_eval::model::batch::{generate_batch, generate_batch_sharing, Batch};
 use punie_eval::model::generate::{generate, GenerateOptions};
 use punie_eval::model::Model;
 
@@ -114,6 +115,23 @@ fn same_as_alone(model: &Model, arch: &str, prompts: &[Vec<u32>]) {
         opts[1].seed = 7;
         let batched = generate_batch(model, prompts, &opts).unwrap();
         assert_eq!(batched.len(), prompts.len());
+        // Two rows at a time: rows leave and join a running batch.
+        let narrow = generate_width(model, prompts, &opts, 2);
+        for (r, (prompt, o)) in prompts.iter().zip(&opts).enumerate() {
+            let (a, b) = (&narrow[r].0, &batched[r].0);
+            if let Some(at) = a.iter().zip(b).position(|(x, y)| x != y) {
+                let l = logits_at(model, prompt, b, at);
+                let gap = (l[a[at] as usize] - l[b[at] as usize]).abs();
+                assert!(
+                    o.temperature > 0.0 || gap < NEAR_TIE,
+                    "{arch} row {r}: token {at} is {} two at a time, {} all at once, a logit gap of {gap}",
+                    a[at],
+                    b[at]
+                );
+            } else {
+                assert_eq!(a.len(), b.len(), "{arch} row {r}: two at a time");
+            }
+        }
         for (r, (prompt, o)) in prompts.iter().zip(&opts).enumerate() {
             let mut cache = model.new_cache();
             let (alone, _) = generate(model, prompt, o, &mut cache, &mut |_| true).unwrap();
@@ -170,6 +188,30 @@ fn same_as_alone(model: &Model, arch: &str, prompts: &[Vec<u32>]) {
         );
         assert_eq!(stopped[2].0, batched[2].0, "{arch}: other rows go on");
     }
+}
+
+/// Every prompt through a batch of `width` rows, in prompt order.
+fn generate_width(
+    model: &Model,
+    prompts: &[Vec<u32>],
+    opts: &[GenerateOptions],
+    width: usize,
+) -> Vec<(Vec<u32>, punie_eval::model::generate::GenerationStats)> {
+    let mut out = vec![None; prompts.len()];
+    let mut finished = Vec::new();
+    Batch {
+        prompts,
+        opts,
+        width,
+    }
+    .run(model, &mut None, &mut |_, _| true, &mut |i, t, s| {
+        finished.push(i);
+        out[i] = Some((t, s));
+        true
+    })
+    .unwrap();
+    assert_eq!(finished.len(), prompts.len(), "every row finishes once");
+    out.into_iter().map(Option::unwrap).collect()
 }
 
 #[test]

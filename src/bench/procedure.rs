@@ -155,7 +155,7 @@ pub fn bench(
     // Accuracy: every query of every suite once, timed as a workload.
     backend.reuse_prefix = true;
     backend.batch = req.batch;
-    let batch = backend.capacity();
+    let batch = backend.batch;
     let generated_before = backend.stats.len();
     let pass = std::time::Instant::now();
     let mut runner = Runner::new(&suites)

@@ -7,13 +7,14 @@ use super::linear::Linear;
 use super::weights::Weights;
 use super::Error;
 use mlx_rs::fast::{self, ScaledDotProductAttentionMask};
-use mlx_rs::Array;
+use mlx_rs::{ops, Array};
 
-/// Left-padded rows decoded together (batched generation): which cached
-/// keys each query position may see (`mask`, [B, 1, L, T], true = attend:
-/// not a row's padding, not the future) and each row's RoPE position for
-/// this step's first token (`positions`, [B]), the position it would have
-/// alone — so a row's numbers are its unbatched ones.
+/// Left-padded rows decoded together (batched generation): which of the
+/// rows' own cached keys each query position may see (`mask`, [B, 1, L, T],
+/// true = attend: not a row's padding, not the future; the shared prefix
+/// is seen by all) and each row's RoPE position for this step's first
+/// token (`positions`, [B]), the position it would have alone — so a
+/// row's numbers are its unbatched ones.
 pub struct Rows {
     pub mask: Array,
     pub positions: Array,
@@ -116,6 +117,13 @@ impl Attention {
         let (q, k) = (rope(&q)?, rope(&k)?);
         let (k, v) = cache.update(k, v)?;
         let scale = (self.head_dim as f32).powf(-0.5);
+        if let (Some(r), Some(prefix)) = (rows, cache.shared()) {
+            let o = self.attend_after_prefix(&q, prefix, (&k, &v), &r.mask, scale)?;
+            let o =
+                o.transpose_axes(&[0, 2, 1, 3])?
+                    .reshape(&[b, l, self.n_heads * self.head_dim])?;
+            return self.o_proj.forward(&o);
+        }
         // One new token attends to everything cached: no mask. Several
         // (prefill): causal, aligned to the end as mlx-lm's "causal" mode is.
         let mask = match rows {
@@ -128,5 +136,36 @@ impl Attention {
             .transpose_axes(&[0, 2, 1, 3])?
             .reshape(&[b, l, self.n_heads * self.head_dim])?;
         self.o_proj.forward(&o)
+    }
+
+    /// Attention of q [B, H, L, D] over a prefix every row shares (keys and
+    /// values [1, KV, P, D], broadcast, never copied per row) followed by
+    /// each row's own keys and values [B, KV, T, D] under `mask`: one
+    /// softmax over both (in f32, as MLX's own attention composes it).
+    fn attend_after_prefix(
+        &self,
+        q: &Array,
+        (pk, pv): &(Array, Array),
+        (k, v): (&Array, &Array),
+        mask: &Array,
+        scale: f32,
+    ) -> Result<Array, Error> {
+        let (b, l) = (q.shape()[0], q.shape()[2]);
+        let (kvh, hd) = (self.n_kv_heads, self.head_dim);
+        let rep = self.n_heads / kvh;
+        let p = pk.shape()[2];
+        // Query heads grouped by the key head they read: [B, KV, rep·L, D].
+        let q = ops::multiply(q, Array::from_f32(scale))?.reshape(&[b, kvh, rep * l, hd])?;
+        let shared = ops::matmul(&q, pk.swap_axes(-1, -2)?)?;
+        let own = ops::matmul(&q, k.swap_axes(-1, -2)?)?;
+        let t = own.shape()[3];
+        let mask = ops::broadcast_to(mask.reshape(&[b, 1, 1, l, t])?, &[b, 1, rep, l, t])?
+            .reshape(&[b, 1, rep * l, t])?;
+        let own = ops::select(&mask, &own, Array::from_f32(f32::NEG_INFINITY))?;
+        let scores = ops::concatenate(&[shared, own], -1)?;
+        let weights = ops::softmax_axis(&scores, -1, true)?;
+        let parts = ops::split_at_indices(&weights, &[p], -1)?;
+        let o = ops::add(ops::matmul(&parts[0], pv)?, ops::matmul(&parts[1], v)?)?;
+        Ok(o.reshape(&[b, self.n_heads, l, hd])?)
     }
 }

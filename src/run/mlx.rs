@@ -6,10 +6,10 @@ use super::backend::{
 };
 use super::prompt_tools::openai_tools;
 use crate::chat::stop::{cut_at_stop, StopWatch};
-use crate::chat::{ChatPrompt, Message, RenderOptions, Tool};
-use crate::model::batch::{generate_batch_sharing, SharedPrefix};
+use crate::chat::{ChatPrompt, Message, RenderOptions, Tokenizer, Tool};
+use crate::model::batch::{Batch, SharedPrefix};
 use crate::model::cache::KvCache;
-use crate::model::generate::{generate, GenerateOptions, GenerationStats, StopReason};
+use crate::model::generate::{generate, GenerateOptions, GenerationStats};
 use crate::model::Model;
 use crate::suite::Role;
 use serde_json::{json, Map, Value};
@@ -65,28 +65,6 @@ impl MlxBackend {
     pub fn model(&self) -> &Model {
         &self.model
     }
-
-    /// Text of generated ids, special tokens visible; ids the tokenizer does
-    /// not know (a padded vocabulary) are shown as `<unk:ID>`, not dropped.
-    fn decode(&self, ids: &[u32]) -> String {
-        let tok = self.prompt.tokenizer();
-        if let Ok(s) = tok.decode(ids) {
-            return s;
-        }
-        let mut out = String::new();
-        let mut run: Vec<u32> = Vec::new();
-        for &id in ids {
-            if tok.id_to_token(id).is_some() {
-                run.push(id);
-            } else {
-                out.push_str(&tok.decode(&run).unwrap_or_default());
-                run.clear();
-                out.push_str(&format!("<unk:{id}>"));
-            }
-        }
-        out.push_str(&tok.decode(&run).unwrap_or_default());
-        out
-    }
 }
 
 impl Backend for MlxBackend {
@@ -115,11 +93,12 @@ impl Backend for MlxBackend {
 
     fn capacity(&self) -> usize {
         // A per-query timeout is checked between one query's tokens: those
-        // runs stay one at a time.
-        if self.timeout.is_some() {
+        // runs stay one at a time. A batch takes every job at once and
+        // keeps `batch` rows decoding, refilling each finished one.
+        if self.timeout.is_some() || self.batch <= 1 {
             1
         } else {
-            self.batch.max(1)
+            usize::MAX
         }
     }
 
@@ -170,7 +149,7 @@ impl Backend for MlxBackend {
         jobs: &[Job],
         done: &mut dyn FnMut(usize, Result<Completion, CompletionError>) -> Flow,
     ) {
-        if self.capacity() <= 1 || jobs.len() <= 1 {
+        if self.batch <= 1 || self.timeout.is_some() || jobs.len() <= 1 {
             for job in jobs {
                 let answer = self.complete(&job.query);
                 if done(job.ticket, answer) == Flow::Stop {
@@ -199,29 +178,39 @@ impl Backend for MlxBackend {
         if !self.reuse_prefix {
             self.batch_prefix = None;
         }
-        match generate_batch_sharing(&self.model, &prompts, &opts, &mut self.batch_prefix) {
-            Ok(rows) => {
-                for ((ticket, p), (mut tokens, mut stats)) in ready.iter().zip(rows) {
-                    // Where the one-at-a-time run would have stopped on a
-                    // stop string: the rest was decoded with the batch only.
-                    let mut watch = StopWatch::new(self.prompt.tokenizer(), &p.stop);
-                    if let Some(at) = tokens.iter().position(|&t| !watch.push(t)) {
-                        tokens.truncate(at + 1);
-                        stats.generated_tokens = tokens.len();
-                        stats.stop_reason = StopReason::Callback;
-                    }
-                    let c = self.finish(p, tokens, stats);
-                    if done(*ticket, Ok(c)) == Flow::Stop {
-                        return;
-                    }
-                }
-            }
-            Err(e) => {
-                let e = e.in_model(&self.model.dir, "generating a batch");
-                for (ticket, _) in &ready {
-                    if done(*ticket, Err(CompletionError::Fatal(e.to_string()))) == Flow::Stop {
-                        return;
-                    }
+        let tok = self.prompt.tokenizer();
+        let mut watches: Vec<StopWatch> = ready
+            .iter()
+            .map(|(_, p)| StopWatch::new(tok, &p.stop))
+            .collect();
+        let mut answered = vec![false; ready.len()];
+        let mut batch = Batch {
+            prompts: &prompts,
+            opts: &opts,
+            width: self.batch,
+        };
+        let stats = &mut self.stats;
+        // Each row is scored and written as it finishes, while the batch
+        // goes on.
+        let outcome = batch.run(
+            &self.model,
+            &mut self.batch_prefix,
+            &mut |i, t| watches[i].push(t),
+            &mut |i, tokens, s| {
+                let (ticket, p) = &ready[i];
+                answered[i] = true;
+                let c = completion(tok, p, tokens, &s);
+                stats.push(s);
+                done(*ticket, Ok(c)) == Flow::Continue
+            },
+        );
+        if let Err(e) = outcome {
+            let e = e.in_model(&self.model.dir, "generating a batch");
+            for (i, (ticket, _)) in ready.iter().enumerate() {
+                if !answered[i]
+                    && done(*ticket, Err(CompletionError::Fatal(e.to_string()))) == Flow::Stop
+                {
+                    return;
                 }
             }
         }
@@ -297,33 +286,64 @@ impl MlxBackend {
         }))
     }
 
-    /// The completion of a generation: the stop id dropped, the text cut at
-    /// a stop string, the statistics recorded.
-    fn finish(&mut self, p: &Prepared, mut tokens: Vec<u32>, stats: GenerationStats) -> Completion {
-        if tokens.last().is_some_and(|t| p.gen.stop_ids.contains(t)) {
-            tokens.pop();
-        }
-        let mut text = self.decode(&tokens);
-        let cut = cut_at_stop(&text, &p.stop).len();
-        text.truncate(cut);
-        let timings = Timings {
-            total_s: Some(stats.total_s),
-            prompt_s: Some(stats.time_to_first_token_s),
-            generation_s: Some(stats.total_s - stats.time_to_first_token_s),
-            first_token_s: Some(stats.time_to_first_token_s),
-        };
-        let c = Completion {
-            text,
-            prompt_tokens: Some(stats.prompt_tokens as u64),
-            generated_tokens: Some(stats.generated_tokens as u64),
-            timings,
-        };
+    /// The completion of a generation, its statistics recorded.
+    fn finish(&mut self, p: &Prepared, tokens: Vec<u32>, stats: GenerationStats) -> Completion {
+        let c = completion(self.prompt.tokenizer(), p, tokens, &stats);
         self.stats.push(stats);
         c
+    }
+}
+
+/// The completion of a generation: the stop id dropped, the text cut at a
+/// stop string.
+fn completion(
+    tok: &Tokenizer,
+    p: &Prepared,
+    mut tokens: Vec<u32>,
+    stats: &GenerationStats,
+) -> Completion {
+    if tokens.last().is_some_and(|t| p.gen.stop_ids.contains(t)) {
+        tokens.pop();
+    }
+    let mut text = decode(tok, &tokens);
+    let cut = cut_at_stop(&text, &p.stop).len();
+    text.truncate(cut);
+    let timings = Timings {
+        total_s: Some(stats.total_s),
+        prompt_s: Some(stats.time_to_first_token_s),
+        generation_s: Some(stats.total_s - stats.time_to_first_token_s),
+        first_token_s: Some(stats.time_to_first_token_s),
+    };
+    Completion {
+        text,
+        prompt_tokens: Some(stats.prompt_tokens as u64),
+        generated_tokens: Some(stats.generated_tokens as u64),
+        timings,
     }
 }
 
 /// Provenance details worth a JSON value (used by bench).
 pub fn describe(b: &MlxBackend) -> Value {
     Value::Object(b.info().details)
+}
+
+/// Text of generated ids, special tokens visible; ids the tokenizer does
+/// not know (a padded vocabulary) are shown as `<unk:ID>`, not dropped.
+fn decode(tok: &Tokenizer, ids: &[u32]) -> String {
+    if let Ok(s) = tok.decode(ids) {
+        return s;
+    }
+    let mut out = String::new();
+    let mut run: Vec<u32> = Vec::new();
+    for &id in ids {
+        if tok.id_to_token(id).is_some() {
+            run.push(id);
+        } else {
+            out.push_str(&tok.decode(&run).unwrap_or_default());
+            run.clear();
+            out.push_str(&format!("<unk:{id}>"));
+        }
+    }
+    out.push_str(&tok.decode(&run).unwrap_or_default());
+    out
 }

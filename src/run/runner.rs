@@ -184,7 +184,28 @@ impl<'a> Runner<'a> {
                 }
             }
         }
-        let Pass { slots, failure, .. } = pass;
+        let Pass {
+            slots,
+            failure,
+            transcripts,
+            ..
+        } = pass;
+        if let Some(w) = transcripts {
+            // Batches finish out of order: the file goes back to run order.
+            let order: Vec<(String, String, u32)> = slots
+                .iter()
+                .map(|s| {
+                    let p = &s.prepared;
+                    (p.suite.clone(), p.query_id.clone(), s.repeat)
+                })
+                .collect();
+            if let Err(source) = w.put_in_order(&order) {
+                return Err(failure.unwrap_or(RunError::Transcript {
+                    path: w.path().display().to_string(),
+                    source,
+                }));
+            }
+        }
         if let Some(e) = failure {
             return Err(e);
         }

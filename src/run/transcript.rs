@@ -1,6 +1,8 @@
 //! Raw transcripts, one JSON line per query, appended and flushed as each
 //! query finishes: a crash loses nothing already scored, and the file is a
-//! valid `--replay` input.
+//! valid `--replay` input. A batch finishes queries out of order; at the
+//! end of a run the file is put back in run order, so it is the same file
+//! whatever the batch size.
 
 use super::backend::Timings;
 use crate::parse::Verdict;
@@ -78,5 +80,49 @@ impl TranscriptWriter {
         serde_json::to_writer(&mut self.out, record)?;
         self.out.write_all(b"\n")?;
         self.out.flush()
+    }
+
+    /// Rewrites the file with its lines in `order` ((suite, query, repeat)
+    /// keys; lines of other keys after them, as they were), unless they
+    /// already are. The new file replaces the old by a rename: a crash
+    /// leaves one or the other, whole.
+    pub fn put_in_order(&mut self, order: &[(String, String, u32)]) -> std::io::Result<()> {
+        self.out.flush()?;
+        let text = std::fs::read_to_string(&self.path)?;
+        let rank: std::collections::HashMap<(&str, &str, u32), usize> = order
+            .iter()
+            .enumerate()
+            .map(|(i, (s, q, r))| ((s.as_str(), q.as_str(), *r), i))
+            .collect();
+        let place = |line: &str| -> usize {
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => return usize::MAX,
+            };
+            let key = (
+                v["suite"].as_str().unwrap_or_default(),
+                v["query_id"].as_str().unwrap_or_default(),
+                v["repeat"].as_u64().unwrap_or(0) as u32,
+            );
+            rank.get(&key).copied().unwrap_or(usize::MAX)
+        };
+        let mut lines: Vec<(usize, &str)> = text.lines().map(|l| (place(l), l)).collect();
+        if lines.windows(2).all(|w| w[0].0 <= w[1].0) {
+            return Ok(());
+        }
+        lines.sort_by_key(|(p, _)| *p);
+        let tmp = self.path.with_extension("jsonl.reordering");
+        {
+            let mut w = BufWriter::new(File::create(&tmp)?);
+            for (_, l) in &lines {
+                w.write_all(l.as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        std::fs::rename(&tmp, &self.path)?;
+        let file = OpenOptions::new().append(true).open(&self.path)?;
+        self.out = BufWriter::new(file);
+        Ok(())
     }
 }
