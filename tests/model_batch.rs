@@ -289,9 +289,92 @@ fn run_batch_gives_the_same_results_files() {
     let one = run("one", "1");
     let four = run("four", "4");
     assert_eq!(four, one);
+    // The default, `auto`, says what it chose and records it.
+    let o = punie(
+        &["run", "--model", m, "--suite", "pack.toml", "--out", "auto"],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("batch 7: 7 queries, room for"), "{err}");
+    let r = crate::cli_support::results_json(dir, "auto");
+    let details = &r["backend"]["details"];
+    assert_eq!(details["batch"], 7, "{r}");
+    assert!(details["batch_choice"]
+        .as_str()
+        .unwrap()
+        .contains("bound by 7 queries"));
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--out",
+            "timed",
+            "--query-timeout",
+            "60",
+        ],
+        dir,
+    );
+    assert!(
+        text(&o.stderr).contains("batch 1: --query-timeout"),
+        "{}",
+        text(&o.stderr)
+    );
     let o = punie(
         &["run", "--suite", "pack.toml", "--batch", "0", "--model", m],
         dir,
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("a whole number from 1, or `auto`"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+/// `run --render-only`: one line per query, the prompt ids the model would
+/// get (the same as `generate --render-only` renders), nothing generated.
+#[test]
+fn render_only_shows_every_query_prompt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = crate::cli_support::synth_tiny(dir);
+    let m = model.to_str().unwrap();
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            &crate::cli_support::repo("queries/protocol.toml"),
+            "--max-tokens",
+            "5",
+            "--render-only",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let lines: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["suite"], "protocol");
+    assert_eq!(lines[0]["query_id"], "protocol-usage");
+    assert_eq!(lines[0]["max_tokens"], 5);
+    let prompt = lines[0]["prompt"].as_str().unwrap();
+    assert!(
+        prompt.contains("<tools>")
+            && prompt.contains(
+                "protocol class is used in the codebase<|im_end|>\n<|im_start|>assistant\n"
+            ),
+        "{prompt}"
+    );
+    assert!(lines
+        .iter()
+        .all(|l| !l["prompt_ids"].as_array().unwrap().is_empty()));
+    assert!(!dir.join("results").exists(), "nothing is run or written");
 }

@@ -210,12 +210,21 @@ impl Backend for Reversed {
     }
 }
 
+/// The queries in the order they finished, and how many transcript lines
+/// the file had when each did.
 #[derive(Default)]
-struct Seen(Vec<String>);
+struct Seen(Vec<String>, Option<std::path::PathBuf>, Vec<usize>);
 
 impl Observer for Seen {
     fn finished(&mut self, suite: &str, q: &punie_eval::results::QueryResult) {
         self.0.push(format!("{suite}/{}", q.id));
+        if let Some(p) = &self.1 {
+            let lines = std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .lines()
+                .count();
+            self.2.push(lines);
+        }
     }
 }
 
@@ -231,7 +240,7 @@ fn results_stay_in_pack_and_query_order_when_a_backend_answers_out_of_order() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("transcripts.jsonl");
     let mut writer = TranscriptWriter::append(&path).unwrap();
-    let mut seen = Seen::default();
+    let mut seen = Seen(vec![], Some(path.clone()), vec![]);
     let mut backend = Reversed { batches: vec![] };
     let results = Runner::new(&suites)
         .transcripts(&mut writer)
@@ -263,14 +272,25 @@ fn results_stay_in_pack_and_query_order_when_a_backend_answers_out_of_order() {
             Some("Lint src/a.py".len() as u64)
         );
     }
-    // The transcript has every query once, in completion order.
+    // Each line was written as its query finished; at the end the file has
+    // every query once, in run order (the same file whatever the order).
+    assert_eq!(seen.2, [1, 2, 3, 4, 5, 6]);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.lines().count(), 6);
-    assert!(text
+    let ids: Vec<String> = text
         .lines()
-        .next()
-        .unwrap()
-        .contains(r#""query_id":"three""#));
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{}/{}",
+                v["suite"].as_str().unwrap(),
+                v["query_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        ["p/one", "p/two", "p/three", "q/one", "q/two", "q/three"]
+    );
 }
 
 /// A policy that feeds a tool result back once after a call.

@@ -37,8 +37,9 @@ pub struct BenchRequest {
     pub hash: bool,
     /// The parse profile the accuracy pass is scored under.
     pub profile: crate::parse::Profile,
-    /// Queries of the accuracy pass decoded together.
-    pub batch: usize,
+    /// Queries of the accuracy pass decoded together (None: chosen from
+    /// memory, `--batch auto`).
+    pub batch: Option<usize>,
 }
 
 /// Where the accuracy pass records its queries, and what an interrupted
@@ -154,14 +155,25 @@ pub fn bench(
 
     // Accuracy: every query of every suite once, timed as a workload.
     backend.reuse_prefix = true;
-    backend.batch = req.batch;
-    let batch = backend.batch;
-    let generated_before = backend.stats.len();
-    let pass = std::time::Instant::now();
     let mut runner = Runner::new(&suites)
         .repeats(req.repeats)
-        .profile(req.profile)
-        .observer(observer);
+        .profile(req.profile);
+    let batch_choice = match req.batch {
+        Some(n) => {
+            backend.batch = n;
+            None
+        }
+        None => {
+            let queries = runner.queries().map_err(|e| runtime(&e))?;
+            let c = backend.choose_batch(&queries).map_err(|e| runtime(&e))?;
+            observer.note(&format!("batch {}: {}", c.width, c.why));
+            Some(c.why)
+        }
+    };
+    let batch = backend.effective_batch();
+    let generated_before = backend.stats.len();
+    let pass = std::time::Instant::now();
+    runner = runner.observer(observer);
     if let Some(w) = record.transcripts {
         runner = runner.transcripts(w);
     }
@@ -193,7 +205,10 @@ pub fn bench(
         mean_generation_tps: mean(&|t| t.generation_tps),
         mean_prompt_tps: mean(&|t| t.prompt_tps),
         steady: timed.clone(),
-        throughput: Some(Throughput::measure(batch, pass_s, &generated)),
+        throughput: Some(Throughput {
+            batch_choice,
+            ..Throughput::measure(batch, pass_s, &generated)
+        }),
     });
     results.provenance = Some(Provenance {
         model_path: dir.clone(),

@@ -23,9 +23,10 @@ pub struct Args {
     #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     repeats: u32,
     /// Decode N queries of the accuracy pass together (the throughput
-    /// section); the timed latency runs stay one at a time.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    batch: u32,
+    /// section; `auto`: chosen from the memory free, and said why); the
+    /// timed latency runs stay one at a time.
+    #[arg(long, value_name = "N|auto", default_value = "auto")]
+    batch: super::run::BatchArg,
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long)]
     max_tokens: Option<u32>,
@@ -120,7 +121,7 @@ pub fn run(args: Args) -> CliResult {
         max_tokens: args.max_tokens,
         hash: !args.no_hash,
         profile: args.parse_profile,
-        batch: args.batch as usize,
+        batch: args.batch.rows(),
     };
     let (mut transcripts, finished) = run_dir.start()?;
     let record = BenchRecord {

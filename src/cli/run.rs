@@ -7,7 +7,7 @@ use super::progress::Progress;
 use super::run_dir::RunDir;
 use super::{CliResult, Failure, Outcome};
 use punie_eval::report::terminal;
-use punie_eval::run::{Backend, ReplayBackend, Runner, Suite};
+use punie_eval::run::{Backend, PreparedQuery, ReplayBackend, Runner, Suite};
 use punie_eval::sources::Sources;
 use std::path::PathBuf;
 
@@ -38,10 +38,12 @@ pub struct Args {
     #[arg(long, value_name = "SECS")]
     query_timeout: Option<f64>,
     /// Decode N queries together (one weight read per step for all of
-    /// them); 1 keeps one at a time with the shared-prefix cache. Results
-    /// are the same files in the same order whatever N is.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    batch: u32,
+    /// them, each finished row refilled from the queue); `auto` chooses N
+    /// from the memory free and says why; 1 keeps one at a time with the
+    /// shared-prefix cache. Results are the same files in the same order
+    /// whatever N is.
+    #[arg(long, value_name = "N|auto", default_value = "auto")]
+    batch: BatchArg,
     /// Print what the model would be given, one JSON line per query (suite,
     /// query_id, repeat, prompt, prompt_ids, max_tokens, temperature,
     /// stop_ids, stop), and generate nothing: to check a template or to
@@ -119,7 +121,11 @@ pub fn run(args: Args) -> CliResult {
     super::refuse_overwrite(&outputs, &inputs)?;
     run_dir.open(args.resume.is_some(), args.force)?;
     // Checked before the model loads (minutes for a large one); written after.
-    let mut backend = open_backend(&args)?;
+    let queries = Runner::new(&suites)
+        .repeats(args.repeats)
+        .queries()
+        .map_err(Failure::runtime)?;
+    let mut backend = open_backend(&args, &queries)?;
     let (mut transcripts, finished) = run_dir.start()?;
     let mut resumed;
     let backend: &mut dyn Backend = match finished {
@@ -131,9 +137,10 @@ pub fn run(args: Args) -> CliResult {
     };
 
     let mut progress = Progress::new();
-    let results = Runner::new(&suites)
+    let runner = Runner::new(&suites)
         .repeats(args.repeats)
-        .profile(args.parse_profile)
+        .profile(args.parse_profile);
+    let results = runner
         .transcripts(&mut transcripts)
         .observer(&mut progress)
         .run(backend);
@@ -203,6 +210,38 @@ pub(super) fn plugin_outcome(failed: usize) -> Outcome {
     }
 }
 
+/// `--batch`: a number of rows, or chosen from memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BatchArg {
+    Auto,
+    Rows(usize),
+}
+
+impl std::str::FromStr for BatchArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "auto" {
+            return Ok(BatchArg::Auto);
+        }
+        match s.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(BatchArg::Rows(n)),
+            _ => Err(format!(
+                "`{s}` is not a batch size; fix: a whole number from 1, or `auto`"
+            )),
+        }
+    }
+}
+
+impl BatchArg {
+    #[cfg_attr(not(feature = "mlx"), allow(dead_code))]
+    pub(super) fn rows(self) -> Option<usize> {
+        match self {
+            BatchArg::Auto => None,
+            BatchArg::Rows(n) => Some(n),
+        }
+    }
+}
+
 /// `--render-only`: every query's prompt as the model would get it.
 fn render_only(args: &Args, suites: &[Suite]) -> CliResult {
     #[cfg(feature = "mlx")]
@@ -239,7 +278,7 @@ fn render_only(args: &Args, suites: &[Suite]) -> CliResult {
 }
 
 /// `--replay FILE`, else `--model DIR`, else the default real model.
-fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Failure> {
+fn open_backend(args: &Args, queries: &[PreparedQuery]) -> Result<Box<dyn Backend>, Failure> {
     if let Some(replay) = &args.replay {
         return Ok(Box::new(ReplayBackend::from_file(replay)?));
     }
@@ -255,11 +294,20 @@ fn open_backend(args: &Args) -> Result<Box<dyn Backend>, Failure> {
             .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;
         b.reuse_prefix = !args.no_prefix_cache;
         b.timeout = args.query_timeout.map(std::time::Duration::from_secs_f64);
-        b.batch = args.batch as usize;
+        match args.batch.rows() {
+            Some(n) => b.batch = n,
+            None => {
+                let c = b
+                    .choose_batch(queries)
+                    .map_err(|e| Failure::Runtime(e.to_string()))?;
+                eprintln!("batch {}: {}", c.width, c.why);
+            }
+        }
         Ok(Box::new(b))
     }
     #[cfg(not(feature = "mlx"))]
     {
+        let _ = queries;
         Err(Failure::Input(
             "no backend: this punie-eval was built without the `mlx` feature; fix: pass \
              --replay TRANSCRIPTS.jsonl"

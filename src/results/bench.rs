@@ -74,6 +74,9 @@ pub struct Throughput {
     pub generated_tokens: u64,
     /// Generated tokens over the pass's wall time, all queries together.
     pub generation_tps: f64,
+    /// Why `--batch auto` chose `batch` (absent when it was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_choice: Option<String>,
 }
 
 impl Throughput {
@@ -90,6 +93,7 @@ impl Throughput {
             prompt_tokens: completions.iter().map(|c| c.0 as u64).sum(),
             generated_tokens: generated,
             generation_tps: per(generated as f64, 1.0),
+            batch_choice: None,
         }
     }
 }
@@ -149,6 +153,9 @@ impl BenchMetrics {
                 "Throughput:       {} queries in {:.1}s ({:.1} queries/min, {:.1} generated tok/s over the suite), batch {}\n",
                 t.queries, t.wall_s, t.queries_per_minute, t.generation_tps, t.batch
             );
+            if let Some(why) = &t.batch_choice {
+                s += &format!("                  batch chosen: {why}\n");
+            }
         }
         s += &match (accuracy.value, accuracy.ci95) {
             (Some(v), Some([lo, hi])) => format!(

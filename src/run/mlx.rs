@@ -10,6 +10,7 @@ use crate::chat::{ChatPrompt, Message, RenderOptions, Tokenizer, Tool};
 use crate::model::batch::{Batch, SharedPrefix};
 use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats};
+use crate::model::memory::{batch_row_bytes, choose_batch, free_for_batch, BatchChoice};
 use crate::model::Model;
 use crate::suite::Role;
 use serde_json::{json, Map, Value};
@@ -36,6 +37,8 @@ pub struct MlxBackend {
     /// Queries decoded together (`--batch`; 1: one at a time, the prefix
     /// cache reused between them).
     pub batch: usize,
+    /// What `--batch auto` chose and why ([`MlxBackend::choose_batch`]).
+    pub batch_choice: Option<BatchChoice>,
     /// The ids the held cache covers, and the cache.
     prefix: Option<(Vec<u32>, KvCache)>,
     /// The prompt prefix the last batch shared (system prompt and tools).
@@ -57,6 +60,7 @@ impl MlxBackend {
             reuse_prefix: true,
             timeout: None,
             batch: 1,
+            batch_choice: None,
             prefix: None,
             batch_prefix: None,
         })
@@ -78,6 +82,10 @@ impl Backend for MlxBackend {
         details.insert("mlx_version".into(), json!(crate::runtime::mlx_version()));
         details.insert("mlx_backend".into(), json!(crate::runtime::BACKEND));
         details.insert("load_s".into(), json!(self.load_s));
+        details.insert("batch".into(), json!(self.effective_batch()));
+        if let Some(c) = &self.batch_choice {
+            details.insert("batch_choice".into(), json!(c.why));
+        }
         if let Some(q) = self.model.config.quantization.default {
             details.insert(
                 "quantization".into(),
@@ -266,6 +274,48 @@ impl MlxBackend {
             },
             stop: g.stop.clone(),
         })
+    }
+
+    /// Rows decoded together: 1 under a per-query timeout.
+    pub fn effective_batch(&self) -> usize {
+        if self.timeout.is_some() {
+            1
+        } else {
+            self.batch.max(1)
+        }
+    }
+
+    /// `--batch auto`: the batch width for `queries` from the memory a row
+    /// of them needs (their prompts rendered, the shared prefix found) and
+    /// the memory free now; sets it and says why.
+    pub fn choose_batch(
+        &mut self,
+        queries: &[PreparedQuery],
+    ) -> Result<BatchChoice, CompletionError> {
+        let choice = if self.timeout.is_some() {
+            BatchChoice {
+                width: 1,
+                why: "--query-timeout is checked between one query's tokens: one at a time".into(),
+            }
+        } else {
+            let mut prompts = Vec::with_capacity(queries.len());
+            let mut answer = 0;
+            for q in queries {
+                let p = self.prepare(q)?;
+                answer = answer.max(p.gen.max_tokens);
+                prompts.push(p.ids);
+            }
+            let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
+            let prefix = (0..shortest)
+                .take_while(|&i| prompts.iter().all(|p| p[i] == prompts[0][i]))
+                .count();
+            let own = prompts.iter().map(|p| p.len() - prefix).max().unwrap_or(0);
+            let row = batch_row_bytes(&self.model.config, prefix, own, answer);
+            choose_batch(queries.len(), row, free_for_batch())
+        };
+        self.batch = choice.width;
+        self.batch_choice = Some(choice.clone());
+        Ok(choice)
     }
 
     /// What the model is given for a query, without generating: the
