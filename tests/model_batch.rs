@@ -378,3 +378,93 @@ fn render_only_shows_every_query_prompt() {
         .all(|l| !l["prompt_ids"].as_array().unwrap().is_empty()));
     assert!(!dir.join("results").exists(), "nothing is run or written");
 }
+
+/// `--early-stop prose=K`: a query whose first K tokens open no call ends
+/// there, batched or not, and the rule is in the results.
+#[test]
+fn early_stop_ends_prose_and_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = crate::cli_support::synth_tiny(dir);
+    let m = model.to_str().unwrap();
+    let mut pack = String::from(
+        "[pack]\nid = \"early\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
+         [pack.generation]\nmax_tokens = 12\n",
+    );
+    for i in 0..5 {
+        pack += &format!(
+            "\n[[query]]\nid = \"q{i}\"\nuser = \"{}\"\nexpect = \"direct\"\n",
+            "Is the working tree clean? ".repeat(i + 1)
+        );
+    }
+    std::fs::write(dir.join("pack.toml"), pack).unwrap();
+    let run = |out: &str, batch: &str, early: Option<&str>| {
+        let mut args = vec![
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--out",
+            out,
+            "--batch",
+            batch,
+        ];
+        if let Some(e) = early {
+            args.extend(["--early-stop", e]);
+        }
+        let o = punie(&args, dir);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        crate::cli_support::results_json(dir, out)
+    };
+    let full = run("full", "1", None);
+    let openers = ["<tool_call", "<function", "```", "{", "["];
+    for (out, batch) in [("early1", "1"), ("early3", "3")] {
+        let r = run(out, batch, Some("prose=3"));
+        assert_eq!(
+            r["suites"][0]["generation"]["early_stop"],
+            serde_json::json!({"prose_tokens": 3}),
+            "{r}"
+        );
+        let queries = r["suites"][0]["queries"].as_array().unwrap();
+        let mut checked = 0;
+        for (q, f) in queries
+            .iter()
+            .zip(full["suites"][0]["queries"].as_array().unwrap())
+        {
+            let n = q["generated_tokens"].as_u64().unwrap();
+            let whole = f["generated_tokens"].as_u64().unwrap();
+            let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
+            let line = t
+                .lines()
+                .find(|l| l.contains(&format!("\"{}\"", q["id"].as_str().unwrap())))
+                .unwrap();
+            let completion: serde_json::Value = serde_json::from_str(line).unwrap();
+            let c = completion["completion"].as_str().unwrap_or_default();
+            if openers.iter().any(|o| c.contains(o)) {
+                continue;
+            }
+            assert_eq!(n, whole.min(3), "{}: {c:?}", q["id"]);
+            checked += 1;
+        }
+        assert!(checked > 0, "no query answered in prose");
+    }
+    let o = punie(
+        &[
+            "run",
+            "--model",
+            m,
+            "--suite",
+            "pack.toml",
+            "--early-stop",
+            "prose=0",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("K must be a whole number from 1"),
+        "{}",
+        text(&o.stderr)
+    );
+}

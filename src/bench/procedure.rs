@@ -40,6 +40,9 @@ pub struct BenchRequest {
     /// Queries of the accuracy pass decoded together (None: chosen from
     /// memory, `--batch auto`).
     pub batch: Option<usize>,
+    /// Early decision for the accuracy pass (`--early-stop`); the latency
+    /// runs generate in full, as Punie's users wait for them.
+    pub early_stop: Option<crate::suite::EarlyStop>,
 }
 
 /// Where the accuracy pass records its queries, and what an interrupted
@@ -155,6 +158,9 @@ pub fn bench(
 
     // Accuracy: every query of every suite once, timed as a workload.
     backend.reuse_prefix = true;
+    if let Some(e) = req.early_stop {
+        suites.iter_mut().for_each(|s| s.set_early_stop(e));
+    }
     let mut runner = Runner::new(&suites)
         .repeats(req.repeats)
         .profile(req.profile);

@@ -27,6 +27,13 @@ pub struct Args {
     /// timed latency runs stay one at a time.
     #[arg(long, value_name = "N|auto", default_value = "auto")]
     batch: super::run::BatchArg,
+    /// Early decision for every query (over the packs'): `after-call` ends a
+    /// query at the first text after a closed tool call that opens no other
+    /// call, `prose=K` after K tokens of answer with no call opened; both
+    /// comma-separated. Recorded in the results; docs/batching.md has the
+    /// measured agreement with full generation.
+    #[arg(long, value_name = "RULES")]
+    early_stop: Option<punie_eval::suite::EarlyStop>,
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long)]
     max_tokens: Option<u32>,
@@ -119,6 +126,7 @@ pub fn run(args: Args) -> CliResult {
         steady: args.steady,
         repeats: args.repeats,
         max_tokens: args.max_tokens,
+        early_stop: args.early_stop,
         hash: !args.no_hash,
         profile: args.parse_profile,
         batch: args.batch.rows(),

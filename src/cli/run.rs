@@ -33,6 +33,13 @@ pub struct Args {
     /// Cap on generated tokens for every query (overrides the packs).
     #[arg(long, value_name = "N")]
     max_tokens: Option<u32>,
+    /// Early decision for every query (over the packs'): `after-call` ends a
+    /// query at the first text after a closed tool call that opens no other
+    /// call, `prose=K` after K tokens of answer with no call opened; both
+    /// comma-separated. Recorded in the results; docs/batching.md has the
+    /// measured agreement with full generation.
+    #[arg(long, value_name = "RULES")]
+    early_stop: Option<punie_eval::suite::EarlyStop>,
     /// Give up on a query still generating after SECS seconds (checked
     /// between tokens): it scores as no completion, with the reason.
     #[arg(long, value_name = "SECS")]
@@ -109,6 +116,9 @@ pub fn run(args: Args) -> CliResult {
     let (mut suites, plugin_failures) = assemble_for_run(&sources)?;
     if let Some(m) = args.max_tokens {
         suites.iter_mut().for_each(|s| s.cap_tokens(m));
+    }
+    if let Some(e) = args.early_stop {
+        suites.iter_mut().for_each(|s| s.set_early_stop(e));
     }
     if args.render_only {
         return render_only(&args, &suites);

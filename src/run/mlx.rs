@@ -4,6 +4,7 @@
 use super::backend::{
     Backend, BackendInfo, Completion, CompletionError, Flow, Job, PreparedQuery, Timings,
 };
+use super::early::EarlyWatch;
 use super::prompt_tools::openai_tools;
 use crate::chat::stop::{cut_at_stop, StopWatch};
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tokenizer, Tool};
@@ -12,7 +13,7 @@ use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats};
 use crate::model::memory::{batch_row_bytes, choose_batch, free_for_batch, BatchChoice};
 use crate::model::Model;
-use crate::suite::Role;
+use crate::suite::{EarlyStop, Role};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -124,6 +125,7 @@ impl Backend for MlxBackend {
             _ => self.model.new_cache(),
         };
         let mut watch = StopWatch::new(self.prompt.tokenizer(), &p.stop);
+        let mut early = EarlyWatch::new(self.prompt.tokenizer(), p.early);
         let deadline = self.timeout.map(|t| (std::time::Instant::now() + t, t));
         let mut timed_out = false;
         let (tokens, stats) = generate(&self.model, &p.ids, &p.gen, &mut cache, &mut |t| {
@@ -131,7 +133,7 @@ impl Backend for MlxBackend {
                 timed_out = true;
                 return false;
             }
-            watch.push(t)
+            watch.push(t) && early.push(t)
         })
         .map_err(|e| fatal(&e.in_model(&self.model.dir, "generating")))?;
         if let (true, Some((_, limit))) = (timed_out, deadline) {
@@ -187,9 +189,9 @@ impl Backend for MlxBackend {
             self.batch_prefix = None;
         }
         let tok = self.prompt.tokenizer();
-        let mut watches: Vec<StopWatch> = ready
+        let mut watches: Vec<(StopWatch, EarlyWatch)> = ready
             .iter()
-            .map(|(_, p)| StopWatch::new(tok, &p.stop))
+            .map(|(_, p)| (StopWatch::new(tok, &p.stop), EarlyWatch::new(tok, p.early)))
             .collect();
         let mut answered = vec![false; ready.len()];
         let mut batch = Batch {
@@ -203,7 +205,10 @@ impl Backend for MlxBackend {
         let outcome = batch.run(
             &self.model,
             &mut self.batch_prefix,
-            &mut |i, t| watches[i].push(t),
+            &mut |i, t| {
+                let (stop, early) = &mut watches[i];
+                stop.push(t) && early.push(t)
+            },
             &mut |i, tokens, s| {
                 let (ticket, p) = &ready[i];
                 answered[i] = true;
@@ -230,6 +235,7 @@ struct Prepared {
     ids: Vec<u32>,
     gen: GenerateOptions,
     stop: Vec<String>,
+    early: Option<EarlyStop>,
 }
 
 impl MlxBackend {
@@ -273,6 +279,7 @@ impl MlxBackend {
                 stop_ids,
             },
             stop: g.stop.clone(),
+            early: g.early_stop,
         })
     }
 

@@ -5,6 +5,7 @@
 //! query takes another turn; an [`Observer`] sees progress.
 
 mod backend;
+pub mod early;
 #[cfg(feature = "mlx")]
 pub mod mlx;
 mod observer;

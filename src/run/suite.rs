@@ -99,4 +99,9 @@ impl Suite {
     pub fn cap_tokens(&mut self, max_tokens: u32) {
         self.pack.pack.pack.generation.max_tokens = max_tokens;
     }
+
+    /// Early decision for every query (`--early-stop`, over the pack's).
+    pub fn set_early_stop(&mut self, e: crate::suite::EarlyStop) {
+        self.pack.pack.pack.generation.early_stop = Some(e);
+    }
 }

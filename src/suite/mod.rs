@@ -16,4 +16,4 @@ pub use expect::{
     ToolExpect,
 };
 pub use load::{Format, LoadedPack};
-pub use pack::{Generation, Message, Pack, PackMeta, Query, Role, ToolsMode};
+pub use pack::{EarlyStop, Generation, Message, Pack, PackMeta, Query, Role, ToolsMode};

@@ -96,6 +96,49 @@ pub struct Generation {
     /// completion is cut where it begins (EOS ids always stop too).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stop: Vec<String>,
+    /// Early decision (opt-in): end generation once the verdict is settled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_stop: Option<EarlyStop>,
+}
+
+/// When a query's generation may end before its end of turn, its verdict
+/// settled (issue 16; docs/batching.md measures each rule against full
+/// generation). Off unless a pack or `--early-stop` asks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EarlyStop {
+    /// At the first text after a closed tool call that does not open
+    /// another call (a model going on to invent the tool's answer).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub after_call: bool,
+    /// After this many tokens of answer with no call opened: for packs
+    /// that score the decision, not the answer's words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prose_tokens: Option<u32>,
+}
+
+impl std::str::FromStr for EarlyStop {
+    type Err = String;
+    /// `after-call`, `prose=K`, or both, comma-separated (`--early-stop`).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut e = EarlyStop::default();
+        for item in s.split(',').map(str::trim) {
+            match item.split_once('=') {
+                None if item == "after-call" => e.after_call = true,
+                Some(("prose", k)) => match k.parse::<u32>() {
+                    Ok(k) if k >= 1 => e.prose_tokens = Some(k),
+                    _ => return Err(format!("`{item}`: K must be a whole number from 1")),
+                },
+                _ => {
+                    return Err(format!(
+                        "`{item}` is not an early-stop rule; fix: `after-call`, `prose=K`, or both \
+                         comma-separated"
+                    ))
+                }
+            }
+        }
+        Ok(e)
+    }
 }
 
 impl Default for Generation {
@@ -108,6 +151,7 @@ impl Default for Generation {
             seed: 0,
             enable_thinking: false,
             stop: Vec::new(),
+            early_stop: None,
         }
     }
 }
