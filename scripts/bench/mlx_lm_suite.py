@@ -379,7 +379,7 @@ def table(args):
           "pack loading, tokenizing and scoring). decode tok/s: generated tokens (stop ids "
           "included) / suite wall. latency: per query, from its start (loop: the call; "
           "batch_generate: the step that began its prefill; punie-eval: timings.total_s, under "
-          "--batch from the batch's start) to its last token. peak RSS: /usr/bin/time's max "
+          "--batch from its admission to the batch) to its last token. peak RSS: /usr/bin/time's max "
           "resident set; MLX peak: mx.get_peak_memory() (weights included). same as punie-eval "
           "B=1: queries whose strict verdict and completion text both equal --batch 1's. "
           "speed-up: the loop's suite wall / this side's.")
