@@ -110,6 +110,18 @@ fn bench_then_compare_on_tiny_models() {
     assert!(t["wall_s"].as_f64().unwrap() > 0.0);
     assert!(t["generated_tokens"].as_u64().unwrap() <= 6);
     assert!(out.contains("Throughput:       1 queries in"), "{out}");
+    // `--batch auto` said why; prefill and decode apart.
+    assert!(
+        t["batch_choice"]
+            .as_str()
+            .unwrap()
+            .contains("bound by 1 queries"),
+        "{t}"
+    );
+    assert!(t["prefill_s"].as_f64().unwrap() > 0.0, "{t}");
+    assert!(t["decode_s"].as_f64().unwrap() >= 0.0, "{t}");
+    assert!(t["decode_tps"].as_f64().is_some(), "{t}");
+    assert!(out.contains("batch chosen: 1 queries"), "{out}");
     let html = std::fs::read_to_string(dir.join("a.html")).unwrap();
     assert!(html.contains("<svg"), "the HTML report has its plots");
 
@@ -125,6 +137,7 @@ fn bench_then_compare_on_tiny_models() {
         bj["bench"]["throughput"]["batch"], 2,
         "--batch reaches the accuracy pass"
     );
+    assert!(bj["bench"]["throughput"].get("batch_choice").is_none());
 
     let c = punie(&["compare", "a.json", "b.json", "--markdown", "c.md"], dir);
     let out = text(&c.stdout);

@@ -199,7 +199,7 @@ fn generate_width(
 ) -> Vec<(Vec<u32>, punie_eval::model::generate::GenerationStats)> {
     let mut out = vec![None; prompts.len()];
     let mut finished = Vec::new();
-    Batch {
+    let stats = Batch {
         prompts,
         opts,
         width,
@@ -211,6 +211,21 @@ fn generate_width(
     })
     .unwrap();
     assert_eq!(finished.len(), prompts.len(), "every row finishes once");
+    // Every row's first token is its prefill's; the others the steps'.
+    let tokens: usize = out.iter().map(|r| r.as_ref().unwrap().0.len()).sum();
+    assert_eq!(stats.decode_tokens, tokens - prompts.len(), "{stats:?}");
+    let longest = out
+        .iter()
+        .map(|r| r.as_ref().unwrap().0.len())
+        .max()
+        .unwrap();
+    assert!(stats.decode_steps >= longest - 1, "{stats:?}");
+    let prompt_tokens: usize = prompts.iter().map(Vec::len).sum();
+    assert!(
+        stats.prefill_tokens <= prompt_tokens && stats.prefill_tokens > 0,
+        "{stats:?}"
+    );
+    assert!(stats.prefill_s > 0.0 && stats.decode_s > 0.0, "{stats:?}");
     out.into_iter().map(Option::unwrap).collect()
 }
 

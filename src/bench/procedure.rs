@@ -178,6 +178,7 @@ pub fn bench(
     };
     let batch = backend.effective_batch();
     let generated_before = backend.stats.len();
+    let batch_before = backend.batch_stats;
     let pass = std::time::Instant::now();
     runner = runner.observer(observer);
     if let Some(w) = record.transcripts {
@@ -194,6 +195,25 @@ pub fn bench(
         .map(|s| (s.prompt_tokens, s.generated_tokens))
         .collect();
     let peak = mlx_rs::memory::peak_memory().unwrap_or(0) as u64;
+    // Prefill and decode apart: a batch's own clock, or (one at a time)
+    // each query's time to first token and the rest.
+    let mut split = backend.batch_stats;
+    split.prefill_s -= batch_before.prefill_s;
+    split.decode_s -= batch_before.decode_s;
+    split.decode_tokens -= batch_before.decode_tokens;
+    split.decode_steps -= batch_before.decode_steps;
+    if split.decode_steps == 0 && split.prefill_s == 0.0 {
+        let queries = &backend.stats[generated_before..];
+        split.prefill_s = queries.iter().map(|s| s.time_to_first_token_s).sum();
+        split.decode_s = queries
+            .iter()
+            .map(|s| s.total_s - s.time_to_first_token_s)
+            .sum();
+        split.decode_tokens = queries
+            .iter()
+            .map(|s| s.generated_tokens.saturating_sub(1))
+            .sum();
+    }
 
     let config = &backend.model().config;
     results.bench = Some(BenchMetrics {
@@ -213,6 +233,13 @@ pub fn bench(
         steady: timed.clone(),
         throughput: Some(Throughput {
             batch_choice,
+            prefill_s: Some(split.prefill_s),
+            decode_s: Some(split.decode_s),
+            decode_tps: Some(if split.decode_s > 0.0 {
+                split.decode_tokens as f64 / split.decode_s
+            } else {
+                0.0
+            }),
             ..Throughput::measure(batch, pass_s, &generated)
         }),
     });

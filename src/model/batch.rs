@@ -64,6 +64,29 @@ pub fn generate_batch_sharing(
         .collect()
 }
 
+/// Where a batch's time went: prefilling (the shared prefix and each
+/// admission of new rows) and decoding (the steps), with the tokens each
+/// produced — each row's first token comes from its prefill.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BatchStats {
+    pub prefill_s: f64,
+    pub prefill_tokens: usize,
+    pub decode_s: f64,
+    pub decode_steps: usize,
+    /// Tokens the decode steps produced (every row's after its first).
+    pub decode_tokens: usize,
+}
+
+impl BatchStats {
+    pub fn add(&mut self, o: &BatchStats) {
+        self.prefill_s += o.prefill_s;
+        self.prefill_tokens += o.prefill_tokens;
+        self.decode_s += o.decode_s;
+        self.decode_steps += o.decode_steps;
+        self.decode_tokens += o.decode_tokens;
+    }
+}
+
 /// Prompts to decode with at most `width` rows at a time.
 pub struct Batch<'a> {
     pub prompts: &'a [Vec<u32>],
@@ -105,16 +128,18 @@ impl Batch<'_> {
         held: &mut Option<SharedPrefix>,
         on_token: &mut dyn FnMut(usize, u32) -> bool,
         on_done: &mut dyn FnMut(usize, Vec<u32>, GenerationStats) -> bool,
-    ) -> Result<(), Error> {
+    ) -> Result<BatchStats, Error> {
         let (prompts, opts) = (self.prompts, self.opts);
         check(model, prompts, opts)?;
+        let mut stats = BatchStats::default();
         if prompts.is_empty() {
-            return Ok(());
+            return Ok(stats);
         }
+        let began = Instant::now();
         // A stop leaves a queued step in flight: never return with work
         // running (see runtime::quiesce).
         let _drain = crate::runtime::QuiesceOnDrop;
-        let prefix = shared_prefix(model, prompts, held)?;
+        let prefix = shared_prefix(model, prompts, held, &mut stats)?;
         let mut pending: VecDeque<usize> = VecDeque::new();
         for (i, o) in opts.iter().enumerate() {
             if o.max_tokens == 0 {
@@ -127,7 +152,7 @@ impl Batch<'_> {
                     StopReason::MaxTokens,
                 );
                 if !on_done(i, Vec::new(), stats) {
-                    return Ok(());
+                    return Ok(BatchStats::default());
                 }
             } else {
                 pending.push_back(i);
@@ -139,14 +164,27 @@ impl Batch<'_> {
             let free = width - running.as_ref().map_or(0, |r| r.lanes.len());
             if free > 0 && !pending.is_empty() {
                 let take: Vec<usize> = pending.drain(..free.min(pending.len())).collect();
+                // Timed apart from the steps: the running rows' queued step
+                // is awaited first, and the new rows' prefill awaited.
+                if let Some(r) = &running {
+                    r.logits.eval()?;
+                }
+                let t = Instant::now();
                 let new = self.admit(model, &prefix, &take)?;
+                new.logits.eval()?;
+                stats.prefill_s += t.elapsed().as_secs_f64();
+                stats.prefill_tokens += take
+                    .iter()
+                    .map(|&i| prompts[i].len() - prefix.ids.len())
+                    .sum::<usize>();
                 running = Some(match running {
                     None => new,
                     Some(r) => join(r, new)?,
                 });
             }
             let Some(mut r) = running.take() else {
-                return Ok(());
+                stats.decode_s = began.elapsed().as_secs_f64() - stats.prefill_s;
+                return Ok(stats);
             };
             let b = r.lanes.len() as i32;
             let greedy = r.lanes.iter().all(|l| opts[l.req].temperature <= 0.0);
@@ -183,7 +221,13 @@ impl Batch<'_> {
                     .map_err(|e| Error::Mlx(format!("{e:?}")))?
                     .to_vec(),
             };
+            if queued.is_some() {
+                stats.decode_steps += 1;
+            }
             for (lane, &tok) in r.lanes.iter_mut().zip(&next) {
+                if !lane.out.is_empty() {
+                    stats.decode_tokens += 1;
+                }
                 if lane.out.is_empty() {
                     lane.ttft = lane.admitted.elapsed().as_secs_f64();
                 }
@@ -226,7 +270,8 @@ impl Batch<'_> {
                 }
             }
             if stop {
-                return Ok(());
+                stats.decode_s = began.elapsed().as_secs_f64() - stats.prefill_s;
+                return Ok(stats);
             }
             let (Some(logits), false) = (queued, lanes.is_empty()) else {
                 continue;
@@ -345,6 +390,7 @@ fn shared_prefix(
     model: &Model,
     prompts: &[Vec<u32>],
     held: &mut Option<SharedPrefix>,
+    stats: &mut BatchStats,
 ) -> Result<SharedPrefix, Error> {
     let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
     let hole = (0..shortest.saturating_sub(1))
@@ -362,7 +408,10 @@ fn shared_prefix(
     };
     let done = cache.offset as usize;
     if done < hole {
-        model.forward_last(&ids[done..], &mut cache)?;
+        let t = Instant::now();
+        model.forward_last(&ids[done..], &mut cache)?.eval()?;
+        stats.prefill_s += t.elapsed().as_secs_f64();
+        stats.prefill_tokens += hole - done;
     }
     let prefix = SharedPrefix {
         ids: ids.to_vec(),

@@ -74,6 +74,16 @@ pub struct Throughput {
     pub generated_tokens: u64,
     /// Generated tokens over the pass's wall time, all queries together.
     pub generation_tps: f64,
+    /// The pass's prefill time (shared prefix and each query's own tokens)
+    /// and decode time, and the decode steps' generated tokens per second
+    /// (each query's first token is its prefill's). Absent in files
+    /// written before they were measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_tps: Option<f64>,
     /// Why `--batch auto` chose `batch` (absent when it was given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_choice: Option<String>,
@@ -93,6 +103,9 @@ impl Throughput {
             prompt_tokens: completions.iter().map(|c| c.0 as u64).sum(),
             generated_tokens: generated,
             generation_tps: per(generated as f64, 1.0),
+            prefill_s: None,
+            decode_s: None,
+            decode_tps: None,
             batch_choice: None,
         }
     }
@@ -153,6 +166,11 @@ impl BenchMetrics {
                 "Throughput:       {} queries in {:.1}s ({:.1} queries/min, {:.1} generated tok/s over the suite), batch {}\n",
                 t.queries, t.wall_s, t.queries_per_minute, t.generation_tps, t.batch
             );
+            if let (Some(p), Some(d), Some(tps)) = (t.prefill_s, t.decode_s, t.decode_tps) {
+                s += &format!(
+                    "                  prefill {p:.1}s, decode {d:.1}s ({tps:.1} tok/s over the decode steps)\n"
+                );
+            }
             if let Some(why) = &t.batch_choice {
                 s += &format!("                  batch chosen: {why}\n");
             }

@@ -8,7 +8,7 @@ use super::early::EarlyWatch;
 use super::prompt_tools::openai_tools;
 use crate::chat::stop::{cut_at_stop, StopWatch};
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tokenizer, Tool};
-use crate::model::batch::{Batch, SharedPrefix};
+use crate::model::batch::{Batch, BatchStats, SharedPrefix};
 use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats};
 use crate::model::memory::{batch_row_bytes, choose_batch, free_for_batch, BatchChoice};
@@ -38,6 +38,8 @@ pub struct MlxBackend {
     /// Queries decoded together (`--batch`; 1: one at a time, the prefix
     /// cache reused between them).
     pub batch: usize,
+    /// Where the batches' time went, summed over the run.
+    pub batch_stats: BatchStats,
     /// What `--batch auto` chose and why ([`MlxBackend::choose_batch`]).
     pub batch_choice: Option<BatchChoice>,
     /// The ids the held cache covers, and the cache.
@@ -62,6 +64,7 @@ impl MlxBackend {
             timeout: None,
             batch: 1,
             batch_choice: None,
+            batch_stats: BatchStats::default(),
             prefix: None,
             batch_prefix: None,
         })
@@ -217,6 +220,7 @@ impl Backend for MlxBackend {
                 done(*ticket, Ok(c)) == Flow::Continue
             },
         );
+        let outcome = outcome.map(|s| self.batch_stats.add(&s));
         if let Err(e) = outcome {
             let e = e.in_model(&self.model.dir, "generating a batch");
             for (i, (ticket, _)) in ready.iter().enumerate() {
