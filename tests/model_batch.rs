@@ -246,6 +246,29 @@ fn batch_inputs_are_checked() {
     assert!(generate_batch(&model, &[], &[]).unwrap().is_empty());
 }
 
+/// `pack.toml` in `dir`: `n` queries of growing length (12 tokens at
+/// most, `generation` more settings), query i expecting `expect(i)`.
+fn write_pack(
+    dir: &std::path::Path,
+    id: &str,
+    generation: &str,
+    n: usize,
+    expect: impl Fn(usize) -> &'static str,
+) {
+    let mut pack = format!(
+        "[pack]\nid = \"{id}\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
+         [pack.generation]\nmax_tokens = 12\n{generation}"
+    );
+    for i in 0..n {
+        pack += &format!(
+            "\n[[query]]\nid = \"q{i}\"\nuser = \"{}\"\nexpect = {}\n",
+            "Is the working tree clean? ".repeat(i + 1),
+            expect(i)
+        );
+    }
+    std::fs::write(dir.join("pack.toml"), pack).unwrap();
+}
+
 /// `run --batch N`: the same verdicts, scores and transcript order as one
 /// query at a time, a stop string (`e`) cutting each row where one at a
 /// time would have stopped.
@@ -255,22 +278,13 @@ fn run_batch_gives_the_same_results_files() {
     let dir = tmp.path();
     let model = crate::cli_support::synth_tiny(dir);
     let m = model.to_str().unwrap();
-    let mut pack = String::from(
-        "[pack]\nid = \"batch\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
-         [pack.generation]\nmax_tokens = 12\nstop = [\"e\"]\n",
-    );
-    for i in 0..7 {
-        let expect = if i % 2 == 0 {
+    write_pack(dir, "batch", "stop = [\"e\"]\n", 7, |i| {
+        if i % 2 == 0 {
             "\"direct\""
         } else {
             "{ tool = \"git_status\" }"
-        };
-        pack += &format!(
-            "\n[[query]]\nid = \"q{i}\"\nuser = \"{}\"\nexpect = {expect}\n",
-            "Is the working tree clean? ".repeat(i + 1)
-        );
-    }
-    std::fs::write(dir.join("pack.toml"), pack).unwrap();
+        }
+    });
     let run = |out: &str, batch: &str| {
         let o = punie(
             &[
@@ -402,17 +416,7 @@ fn early_stop_ends_prose_and_is_recorded() {
     let dir = tmp.path();
     let model = crate::cli_support::synth_tiny(dir);
     let m = model.to_str().unwrap();
-    let mut pack = String::from(
-        "[pack]\nid = \"early\"\nversion = \"1\"\ntoolset = \"punie-phase27\"\n\
-         [pack.generation]\nmax_tokens = 12\n",
-    );
-    for i in 0..5 {
-        pack += &format!(
-            "\n[[query]]\nid = \"q{i}\"\nuser = \"{}\"\nexpect = \"direct\"\n",
-            "Is the working tree clean? ".repeat(i + 1)
-        );
-    }
-    std::fs::write(dir.join("pack.toml"), pack).unwrap();
+    write_pack(dir, "early", "", 5, |_| "\"direct\"");
     let run = |out: &str, batch: &str, early: Option<&str>| {
         let mut args = vec![
             "run",

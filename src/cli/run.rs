@@ -252,18 +252,22 @@ impl BatchArg {
     }
 }
 
+/// `--model DIR`, else the default real model, loaded.
+#[cfg(feature = "mlx")]
+fn load_model(args: &Args) -> Result<punie_eval::run::mlx::MlxBackend, Failure> {
+    let dir = match &args.model {
+        Some(d) => d.clone(),
+        None => punie_eval::provision::default::ensure_default_model().map_err(Failure::runtime)?,
+    };
+    punie_eval::run::mlx::MlxBackend::load(&dir)
+        .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))
+}
+
 /// `--render-only`: every query's prompt as the model would get it.
 fn render_only(args: &Args, suites: &[Suite]) -> CliResult {
     #[cfg(feature = "mlx")]
     {
-        let dir = match &args.model {
-            Some(d) => d.clone(),
-            None => {
-                punie_eval::provision::default::ensure_default_model().map_err(Failure::runtime)?
-            }
-        };
-        let mut b = punie_eval::run::mlx::MlxBackend::load(&dir)
-            .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;
+        let mut b = load_model(args)?;
         let queries = Runner::new(suites)
             .repeats(args.repeats)
             .queries()
@@ -294,14 +298,7 @@ fn open_backend(args: &Args, queries: &[PreparedQuery]) -> Result<Box<dyn Backen
     }
     #[cfg(feature = "mlx")]
     {
-        let dir = match &args.model {
-            Some(d) => d.clone(),
-            None => {
-                punie_eval::provision::default::ensure_default_model().map_err(Failure::runtime)?
-            }
-        };
-        let mut b = punie_eval::run::mlx::MlxBackend::load(&dir)
-            .map_err(|e| Failure::Runtime(format!("loading the model: {e}")))?;
+        let mut b = load_model(args)?;
         b.reuse_prefix = !args.no_prefix_cache;
         b.timeout = args.query_timeout.map(std::time::Duration::from_secs_f64);
         match args.batch.rows() {
