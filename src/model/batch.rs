@@ -170,8 +170,18 @@ impl Batch<'_> {
                     r.logits.eval()?;
                 }
                 let t = Instant::now();
-                let new = self.admit(model, &prefix, &take)?;
-                new.logits.eval()?;
+                let mut new: Option<Running> = None;
+                for group in self.groups(&take, prefix.ids.len()) {
+                    let g = self.admit(model, &prefix, &group)?;
+                    g.logits.eval()?;
+                    new = Some(match new {
+                        None => g,
+                        Some(n) => join(n, g)?,
+                    });
+                }
+                let Some(new) = new else {
+                    continue;
+                };
                 stats.prefill_s += t.elapsed().as_secs_f64();
                 stats.prefill_tokens += take
                     .iter()
@@ -290,6 +300,25 @@ impl Batch<'_> {
             }
             running = Some(r);
         }
+    }
+
+    /// The prompts `take` in groups prefilled together: left-padding to the
+    /// longest of a group is computed like any token, so a group holds
+    /// prompts of like length (own parts within a quarter, or 16 tokens,
+    /// of each other) — a suite whose queries bring their own tools varies
+    /// from a few hundred to thousands of tokens.
+    fn groups(&self, take: &[usize], prefix: usize) -> Vec<Vec<usize>> {
+        let own = |i: usize| self.prompts[i].len() - prefix;
+        let mut sorted = take.to_vec();
+        sorted.sort_by_key(|&i| own(i));
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in sorted {
+            match groups.last_mut() {
+                Some(g) if own(i) <= (own(g[0]) + own(g[0]) / 4).max(own(g[0]) + 16) => g.push(i),
+                _ => groups.push(vec![i]),
+            }
+        }
+        groups
     }
 
     /// Prefills the prompts `take` past the shared prefix, together
