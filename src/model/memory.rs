@@ -62,9 +62,9 @@ pub fn preflight(dir: &Path) -> Result<(), String> {
     ))
 }
 
-/// The most rows `--batch auto` decodes together: past it a step costs
-/// about as much more as it brings (BENCHMARKS.md, batch sizes measured
-/// side by side); `--batch N` goes further.
+/// The most rows `--batch auto` decodes together: on the CPU 8 → 16 rows
+/// gained a tenth of a suite's wall time, and the step is compute-bound
+/// there (BENCHMARKS.md); `--batch N` goes further.
 pub const AUTO_BATCH_CEILING: usize = 16;
 
 /// The share of the free memory a batch may take for its rows.
