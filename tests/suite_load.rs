@@ -383,3 +383,25 @@ fn json_errors_name_line_column_or_key_path() {
         "{err}"
     );
 }
+
+#[test]
+fn early_stop_settings_load_and_a_zero_budget_is_refused_where_it_is() {
+    let pack = |rule: &str| {
+        format!(
+            "{HEADER}[pack.generation]\nearly_stop = {rule}\n\
+             [[query]]\nid = \"q\"\nuser = \"hi\"\nexpect = \"direct\"\n"
+        )
+    };
+    let ok =
+        LoadedPack::from_toml(&pack("{ after_call = true, prose_tokens = 16 }"), "p.toml").unwrap();
+    let e = ok.pack.pack.generation.early_stop.unwrap();
+    assert!(e.after_call);
+    assert_eq!(e.prose_tokens.map(|k| k.get()), Some(16));
+    let err = error_of(&pack("{ prose_tokens = 0 }"));
+    assert!(
+        err.contains("bad.toml:6:") && err.contains("nonzero"),
+        "{err}"
+    );
+    let err = error_of(&pack("{ after = true }"));
+    assert!(err.contains("unknown field `after`"), "{err}");
+}

@@ -80,7 +80,7 @@ pub fn settled(text: &str, tokens: usize, rule: EarlyStop) -> Option<&'static st
         }
     }
     if let Some(k) = rule.prose_tokens {
-        if tokens >= k as usize && !OPENERS.iter().any(|o| answer.contains(o)) {
+        if tokens >= k.get() as usize && !OPENERS.iter().any(|o| answer.contains(o)) {
             return Some("prose_tokens");
         }
     }
@@ -93,7 +93,7 @@ mod tests {
 
     const BOTH: EarlyStop = EarlyStop {
         after_call: true,
-        prose_tokens: Some(4),
+        prose_tokens: std::num::NonZeroU32::new(4),
     };
 
     #[test]

@@ -114,7 +114,7 @@ pub struct EarlyStop {
     /// After this many tokens of answer with no call opened: for packs
     /// that score the decision, not the answer's words.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prose_tokens: Option<u32>,
+    pub prose_tokens: Option<std::num::NonZeroU32>,
 }
 
 impl std::str::FromStr for EarlyStop {
@@ -125,8 +125,8 @@ impl std::str::FromStr for EarlyStop {
         for item in s.split(',').map(str::trim) {
             match item.split_once('=') {
                 None if item == "after-call" => e.after_call = true,
-                Some(("prose", k)) => match k.parse::<u32>() {
-                    Ok(k) if k >= 1 => e.prose_tokens = Some(k),
+                Some(("prose", k)) => match k.parse::<std::num::NonZeroU32>() {
+                    Ok(k) => e.prose_tokens = Some(k),
                     _ => return Err(format!("`{item}`: K must be a whole number from 1")),
                 },
                 _ => {
