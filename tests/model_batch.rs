@@ -269,6 +269,13 @@ fn write_pack(
     std::fs::write(dir.join("pack.toml"), pack).unwrap();
 }
 
+/// `punie-eval run --model M --suite pack.toml EXTRA…` in `dir`.
+fn run_pack(dir: &std::path::Path, m: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["run", "--model", m, "--suite", "pack.toml"];
+    args.extend(extra);
+    punie(&args, dir)
+}
+
 /// `run --batch N`: the same verdicts, scores and transcript order as one
 /// query at a time, a stop string (`e`) cutting each row where one at a
 /// time would have stopped.
@@ -286,20 +293,7 @@ fn run_batch_gives_the_same_results_files() {
         }
     });
     let run = |out: &str, batch: &str| {
-        let o = punie(
-            &[
-                "run",
-                "--model",
-                m,
-                "--suite",
-                "pack.toml",
-                "--out",
-                out,
-                "--batch",
-                batch,
-            ],
-            dir,
-        );
+        let o = run_pack(dir, m, &["--out", out, "--batch", batch]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
         let r = crate::cli_support::results_json(dir, out);
         let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
@@ -319,10 +313,7 @@ fn run_batch_gives_the_same_results_files() {
     let four = run("four", "4");
     assert_eq!(four, one);
     // The default, `auto`, says what it chose and records it.
-    let o = punie(
-        &["run", "--model", m, "--suite", "pack.toml", "--out", "auto"],
-        dir,
-    );
+    let o = run_pack(dir, m, &["--out", "auto"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let err = text(&o.stderr);
     assert!(err.contains("batch 7: 7 queries, room for"), "{err}");
@@ -333,29 +324,13 @@ fn run_batch_gives_the_same_results_files() {
         .as_str()
         .unwrap()
         .contains("bound by 7 queries"));
-    let o = punie(
-        &[
-            "run",
-            "--model",
-            m,
-            "--suite",
-            "pack.toml",
-            "--out",
-            "timed",
-            "--query-timeout",
-            "60",
-        ],
-        dir,
-    );
+    let o = run_pack(dir, m, &["--out", "timed", "--query-timeout", "60"]);
     assert!(
         text(&o.stderr).contains("batch 1: --query-timeout"),
         "{}",
         text(&o.stderr)
     );
-    let o = punie(
-        &["run", "--suite", "pack.toml", "--batch", "0", "--model", m],
-        dir,
-    );
+    let o = run_pack(dir, m, &["--batch", "0"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(
         text(&o.stderr).contains("a whole number from 1, or `auto`"),
@@ -418,21 +393,11 @@ fn early_stop_ends_prose_and_is_recorded() {
     let m = model.to_str().unwrap();
     write_pack(dir, "early", "", 5, |_| "\"direct\"");
     let run = |out: &str, batch: &str, early: Option<&str>| {
-        let mut args = vec![
-            "run",
-            "--model",
-            m,
-            "--suite",
-            "pack.toml",
-            "--out",
-            out,
-            "--batch",
-            batch,
-        ];
+        let mut args = vec!["--out", out, "--batch", batch];
         if let Some(e) = early {
             args.extend(["--early-stop", e]);
         }
-        let o = punie(&args, dir);
+        let o = run_pack(dir, m, &args);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
         crate::cli_support::results_json(dir, out)
     };
@@ -447,13 +412,13 @@ fn early_stop_ends_prose_and_is_recorded() {
         );
         let queries = r["suites"][0]["queries"].as_array().unwrap();
         let mut checked = 0;
+        let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
         for (q, f) in queries
             .iter()
             .zip(full["suites"][0]["queries"].as_array().unwrap())
         {
             let n = q["generated_tokens"].as_u64().unwrap();
             let whole = f["generated_tokens"].as_u64().unwrap();
-            let t = std::fs::read_to_string(dir.join(out).join("transcripts.jsonl")).unwrap();
             let line = t
                 .lines()
                 .find(|l| l.contains(&format!("\"{}\"", q["id"].as_str().unwrap())))
@@ -468,18 +433,7 @@ fn early_stop_ends_prose_and_is_recorded() {
         }
         assert!(checked > 0, "no query answered in prose");
     }
-    let o = punie(
-        &[
-            "run",
-            "--model",
-            m,
-            "--suite",
-            "pack.toml",
-            "--early-stop",
-            "prose=0",
-        ],
-        dir,
-    );
+    let o = run_pack(dir, m, &["--early-stop", "prose=0"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o.stderr).contains("K must be a whole number from 1"),

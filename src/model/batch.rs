@@ -170,27 +170,19 @@ impl Batch<'_> {
                     r.logits.eval()?;
                 }
                 let t = Instant::now();
-                let mut new: Option<Running> = None;
                 for group in self.groups(&take, prefix.ids.len()) {
                     let g = self.admit(model, &prefix, &group)?;
                     g.logits.eval()?;
-                    new = Some(match new {
+                    running = Some(match running {
                         None => g,
-                        Some(n) => join(n, g)?,
+                        Some(r) => join(r, g)?,
                     });
                 }
-                let Some(new) = new else {
-                    continue;
-                };
                 stats.prefill_s += t.elapsed().as_secs_f64();
                 stats.prefill_tokens += take
                     .iter()
                     .map(|&i| prompts[i].len() - prefix.ids.len())
                     .sum::<usize>();
-                running = Some(match running {
-                    None => new,
-                    Some(r) => join(r, new)?,
-                });
             }
             let Some(mut r) = running.take() else {
                 stats.decode_s = began.elapsed().as_secs_f64() - stats.prefill_s;
@@ -421,10 +413,9 @@ fn shared_prefix(
     held: &mut Option<SharedPrefix>,
     stats: &mut BatchStats,
 ) -> Result<SharedPrefix, Error> {
+    // Each prompt keeps at least its last token.
     let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
-    let hole = (0..shortest.saturating_sub(1))
-        .take_while(|&i| prompts.iter().all(|p| p[i] == prompts[0][i]))
-        .count();
+    let hole = common_prefix_len(prompts).min(shortest.saturating_sub(1));
     let ids = &prompts[0][..hole];
     let mut cache = match held.take() {
         Some(h) => {
@@ -453,6 +444,14 @@ fn shared_prefix(
         });
     }
     Ok(prefix)
+}
+
+/// How many leading tokens every prompt has in common.
+pub fn common_prefix_len(prompts: &[Vec<u32>]) -> usize {
+    let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
+    (0..shortest)
+        .take_while(|&i| prompts.iter().all(|p| p[i] == prompts[0][i]))
+        .count()
 }
 
 /// The next token of every row from logits [B, 1, vocab]: greedy rows by

@@ -8,7 +8,7 @@ use super::early::EarlyWatch;
 use super::prompt_tools::openai_tools;
 use crate::chat::stop::{cut_at_stop, StopWatch};
 use crate::chat::{ChatPrompt, Message, RenderOptions, Tokenizer, Tool};
-use crate::model::batch::{Batch, BatchStats, SharedPrefix};
+use crate::model::batch::{common_prefix_len, Batch, BatchStats, SharedPrefix};
 use crate::model::cache::KvCache;
 use crate::model::generate::{generate, GenerateOptions, GenerationStats};
 use crate::model::memory::{batch_row_bytes, choose_batch, free_for_batch, BatchChoice};
@@ -104,10 +104,9 @@ impl Backend for MlxBackend {
     }
 
     fn capacity(&self) -> usize {
-        // A per-query timeout is checked between one query's tokens: those
-        // runs stay one at a time. A batch takes every job at once and
-        // keeps `batch` rows decoding, refilling each finished one.
-        if self.timeout.is_some() || self.batch <= 1 {
+        // A batch takes every job at once and keeps `batch` rows decoding,
+        // refilling each finished one.
+        if self.effective_batch() <= 1 {
             1
         } else {
             usize::MAX
@@ -162,7 +161,7 @@ impl Backend for MlxBackend {
         jobs: &[Job],
         done: &mut dyn FnMut(usize, Result<Completion, CompletionError>) -> Flow,
     ) {
-        if self.batch <= 1 || self.timeout.is_some() || jobs.len() <= 1 {
+        if self.effective_batch() <= 1 || jobs.len() <= 1 {
             for job in jobs {
                 let answer = self.complete(&job.query);
                 if done(job.ticket, answer) == Flow::Stop {
@@ -287,7 +286,8 @@ impl MlxBackend {
         })
     }
 
-    /// Rows decoded together: 1 under a per-query timeout.
+    /// Rows decoded together: 1 under a per-query timeout (checked between
+    /// one query's tokens).
     pub fn effective_batch(&self) -> usize {
         if self.timeout.is_some() {
             1
@@ -316,10 +316,7 @@ impl MlxBackend {
                 answer = answer.max(p.gen.max_tokens);
                 prompts.push(p.ids);
             }
-            let shortest = prompts.iter().map(Vec::len).min().unwrap_or(0);
-            let prefix = (0..shortest)
-                .take_while(|&i| prompts.iter().all(|p| p[i] == prompts[0][i]))
-                .count();
+            let prefix = common_prefix_len(&prompts);
             let own = prompts.iter().map(|p| p.len() - prefix).max().unwrap_or(0);
             let row = batch_row_bytes(&self.model.config, prefix, own, answer);
             choose_batch(queries.len(), row, free_for_batch())
